@@ -1,0 +1,105 @@
+package booking
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/uptrace/bun"
+)
+
+// GroupByToken opens a client's manage page: the group and its bookings.
+func (s *Store) GroupByToken(ctx context.Context, token string) (*Reservation, error) {
+	if token == "" {
+		return nil, fmt.Errorf("group token: %w", ErrNotFound)
+	}
+	g := new(Group)
+	if err := s.db.NewSelect().Model(g).Where("token = ?", token).Scan(ctx); err != nil {
+		return nil, notFound(err, "group token", "(hidden)")
+	}
+	return s.groupReservation(ctx, g)
+}
+
+// CancelByClient cancels one booking of the group the token opens, if the
+// booking's link allows it and the cutoff has not passed.
+func (s *Store) CancelByClient(ctx context.Context, token string, bookingID int64) (*Booking, error) {
+	res, err := s.GroupByToken(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	var link *Link
+	if res.Group.LinkID != 0 {
+		if link, err = s.Link(ctx, res.Group.LinkID); err != nil {
+			return nil, err
+		}
+	}
+	return s.cancel(ctx, bookingID, CancelledByClient, func(b *Booking, ev *Event) error {
+		if b.GroupID != res.Group.ID {
+			// Another group's booking: the token does not open it.
+			return fmt.Errorf("booking %d: %w", bookingID, ErrNotFound)
+		}
+		return CanClientCancel(b, ev, link, s.now())
+	})
+}
+
+// CancelByAdmin cancels a booking at any time.
+func (s *Store) CancelByAdmin(ctx context.Context, bookingID int64) (*Booking, error) {
+	return s.cancel(ctx, bookingID, CancelledByAdmin, func(b *Booking, _ *Event) error {
+		if !b.Active() {
+			return ErrAlreadyCancelled
+		}
+		return nil
+	})
+}
+
+func (s *Store) cancel(ctx context.Context, bookingID int64, by string, allow func(*Booking, *Event) error) (*Booking, error) {
+	var out *Booking
+	err := s.inTx(ctx, func(tx bun.Tx) error {
+		b, err := s.lockBooking(ctx, tx, bookingID)
+		if err != nil {
+			return err
+		}
+		ev := new(Event)
+		if err := tx.NewSelect().Model(ev).Where("id = ?", b.EventID).Scan(ctx); err != nil {
+			return fmt.Errorf("event %d: %w", b.EventID, err)
+		}
+		if err := allow(b, ev); err != nil {
+			return err
+		}
+		now := s.now()
+		b.Status, b.CancelledBy, b.CancelledAt, b.UpdatedAt = StatusCancelled, by, &now, now
+		b.Sequence++
+		if _, err := tx.NewUpdate().Model(b).WherePK().
+			Column("status", "cancelled_by", "cancelled_at", "updated_at", "sequence").Exec(ctx); err != nil {
+			return fmt.Errorf("cancel booking %d: %w", bookingID, err)
+		}
+		if err := releaseSeats(ctx, tx, b.EventID, b.Seats); err != nil {
+			return err
+		}
+		out = b
+		return nil
+	})
+	return out, err
+}
+
+// lockBooking locks the booking's event (and any extra events, all in id
+// order) and returns the booking as it is under the lock. Every path that
+// changes a booking locks its event first, so once locked it cannot change.
+func (s *Store) lockBooking(ctx context.Context, tx bun.Tx, id int64, extra ...int64) (*Booking, error) {
+	b := new(Booking)
+	if err := tx.NewSelect().Model(b).Where("id = ?", id).Scan(ctx); err != nil {
+		return nil, notFound(err, "booking", id)
+	}
+	ids := uniqueIDs(append([]int64{b.EventID}, extra...))
+	sortIDs(ids)
+	if err := s.lockEvents(ctx, tx, ids...); err != nil {
+		return nil, err
+	}
+	locked := new(Booking)
+	if err := tx.NewSelect().Model(locked).Where("id = ?", id).Scan(ctx); err != nil {
+		return nil, notFound(err, "booking", id)
+	}
+	if locked.EventID != b.EventID {
+		return nil, fmt.Errorf("booking %d moved meanwhile: %w", id, ErrConflict)
+	}
+	return locked, nil
+}

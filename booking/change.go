@@ -1,0 +1,165 @@
+package booking
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/uptrace/bun"
+)
+
+func sortIDs(ids []int64) { slices.Sort(ids) }
+
+// MoveBooking moves a booking to another event of the same service, freeing
+// the old seats and taking the new ones in one transaction.
+func (s *Store) MoveBooking(ctx context.Context, bookingID, toEventID int64) (*Booking, error) {
+	var out *Booking
+	err := s.inTx(ctx, func(tx bun.Tx) error {
+		b, err := s.lockBooking(ctx, tx, bookingID, toEventID)
+		if err != nil {
+			return err
+		}
+		if !b.Active() {
+			return fmt.Errorf("booking %d: %w", bookingID, ErrAlreadyCancelled)
+		}
+		if b.EventID == toEventID {
+			out = b
+			return nil
+		}
+		events, err := loadEvents(ctx, tx, []int64{b.EventID, toEventID})
+		if err != nil {
+			return err
+		}
+		from, to := events[b.EventID], events[toEventID]
+		if to == nil || to.LocationID != b.LocationID || to.DeletedAt != nil {
+			return fmt.Errorf("target event %d: %w", toEventID, ErrNotFound)
+		}
+		if to.ServiceID != from.ServiceID {
+			return fmt.Errorf("target event %d: %w", toEventID, ErrDifferentService)
+		}
+		dup, err := tx.NewSelect().Model((*Booking)(nil)).
+			Where("event_id = ? AND client_id = ? AND visitor_name = ? AND status <> ?", toEventID, b.ClientID, b.VisitorName, StatusCancelled).
+			Exists(ctx)
+		if err != nil {
+			return fmt.Errorf("check target bookings: %w", err)
+		}
+		if dup {
+			return fmt.Errorf("target event %d: %w", toEventID, ErrAlreadyBooked)
+		}
+		if err := s.takeSeats(ctx, tx, toEventID, b.Seats); err != nil {
+			return err
+		}
+		if err := releaseSeats(ctx, tx, b.EventID, b.Seats); err != nil {
+			return err
+		}
+		b.EventID, b.UpdatedAt = toEventID, s.now()
+		b.Sequence++
+		if _, err := tx.NewUpdate().Model(b).WherePK().Column("event_id", "updated_at", "sequence").Exec(ctx); err != nil {
+			return fmt.Errorf("move booking %d: %w", bookingID, err)
+		}
+		out = b
+		return nil
+	})
+	return out, err
+}
+
+// ChangeSeats sets a booking's seat count; more seats are taken only if free.
+func (s *Store) ChangeSeats(ctx context.Context, bookingID int64, seats int) (*Booking, error) {
+	if seats < 1 || seats > MaxSeatsLimit {
+		return nil, FieldErrors{"seats": MsgSeatsOutOfRange}
+	}
+	var out *Booking
+	err := s.inTx(ctx, func(tx bun.Tx) error {
+		b, err := s.lockBooking(ctx, tx, bookingID)
+		if err != nil {
+			return err
+		}
+		if !b.Active() {
+			return fmt.Errorf("booking %d: %w", bookingID, ErrAlreadyCancelled)
+		}
+		switch delta := seats - b.Seats; {
+		case delta > 0:
+			if err := s.takeSeats(ctx, tx, b.EventID, delta); err != nil {
+				return err
+			}
+		case delta < 0:
+			if err := releaseSeats(ctx, tx, b.EventID, -delta); err != nil {
+				return err
+			}
+		}
+		b.Seats, b.UpdatedAt = seats, s.now()
+		if _, err := tx.NewUpdate().Model(b).WherePK().Column("seats", "updated_at").Exec(ctx); err != nil {
+			return fmt.Errorf("change seats of booking %d: %w", bookingID, err)
+		}
+		out = b
+		return nil
+	})
+	return out, err
+}
+
+// SetStatus marks an active booking expected, confirmed, arrived or no-show.
+// Cancelling goes through CancelByAdmin, which also frees the seats.
+func (s *Store) SetStatus(ctx context.Context, bookingID int64, st Status) (*Booking, error) {
+	if !st.Valid() || st == StatusCancelled {
+		return nil, FieldErrors{"status": MsgInvalidStatus}
+	}
+	return s.updateActive(ctx, bookingID, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+		return q.Set("status = ?", st)
+	})
+}
+
+// SetComment changes a booking's comment (at most 200 characters).
+func (s *Store) SetComment(ctx context.Context, bookingID int64, comment string) (*Booking, error) {
+	comment = strings.TrimSpace(comment)
+	c := newChecker()
+	c.text("comment", comment, false, MaxCommentLen)
+	if err := c.err(); err != nil {
+		return nil, err
+	}
+	return s.updateActive(ctx, bookingID, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+		return q.Set("comment = ?", comment)
+	})
+}
+
+// updateActive applies a change that does not touch seats to a live booking.
+func (s *Store) updateActive(ctx context.Context, bookingID int64, set func(*bun.UpdateQuery) *bun.UpdateQuery) (*Booking, error) {
+	b := new(Booking)
+	q := s.db.NewUpdate().Model(b).
+		Set("updated_at = ?", s.now()).
+		Where("id = ? AND status <> ?", bookingID, StatusCancelled).
+		Returning("*")
+	err := set(q).Scan(ctx)
+	switch {
+	case err == nil:
+		return b, nil
+	case !errors.Is(err, sql.ErrNoRows):
+		return nil, fmt.Errorf("update booking %d: %w", bookingID, err)
+	}
+	if _, err := s.Booking(ctx, bookingID); err != nil {
+		return nil, err
+	}
+	return nil, fmt.Errorf("booking %d: %w", bookingID, ErrAlreadyCancelled)
+}
+
+// Booking loads one booking.
+func (s *Store) Booking(ctx context.Context, id int64) (*Booking, error) {
+	b := new(Booking)
+	if err := s.db.NewSelect().Model(b).Where("id = ?", id).Scan(ctx); err != nil {
+		return nil, notFound(err, "booking", id)
+	}
+	return b, nil
+}
+
+// EventBookings lists an event's bookings, active first, oldest first.
+func (s *Store) EventBookings(ctx context.Context, eventID int64) ([]Booking, error) {
+	var out []Booking
+	err := s.db.NewSelect().Model(&out).Where("event_id = ?", eventID).
+		OrderExpr("CASE WHEN status = 'cancelled' THEN 1 ELSE 0 END, id").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("event %d bookings: %w", eventID, err)
+	}
+	return out, nil
+}

@@ -1,0 +1,74 @@
+package booking
+
+import (
+	"database/sql"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/uptrace/bun/dialect/sqlitedialect"
+
+	// Drivers: pgx for PostgreSQL, pure-Go modernc for SQLite (no cgo).
+	_ "github.com/jackc/pgx/v5/stdlib"
+	_ "modernc.org/sqlite"
+)
+
+// DBOptions tune the connection pool.
+type DBOptions struct {
+	// MaxOpenConns bounds the PostgreSQL pool; without a bound a burst of
+	// requests exhausts the server's max_connections.
+	MaxOpenConns int
+}
+
+// sqlitePragmas are the settings that gave zero SQLITE_BUSY with hundreds of
+// concurrent writers: WAL so readers never block, a busy timeout instead of
+// an immediate error, foreign keys on, and BEGIN IMMEDIATE so a transaction
+// takes the write lock up front rather than failing on upgrade.
+const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+
+// IsPostgresURL tells whether a database URL names PostgreSQL rather than an
+// SQLite file.
+func IsPostgresURL(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// OpenDB opens PostgreSQL for a postgres:// URL and SQLite for anything else
+// (a file path, or a file: URL).
+func OpenDB(dsn string, opts DBOptions) (*bun.DB, error) {
+	if IsPostgresURL(dsn) {
+		sqldb, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		max := opts.MaxOpenConns
+		if max <= 0 {
+			max = 20
+		}
+		sqldb.SetMaxOpenConns(max)
+		sqldb.SetMaxIdleConns(max)
+		return bun.NewDB(sqldb, pgdialect.New()), nil
+	}
+	if strings.Contains(dsn, ":memory:") {
+		// Each pooled connection would get its own empty database.
+		return nil, fmt.Errorf("open sqlite: in-memory databases are not supported, use a file")
+	}
+	sqldb, err := sql.Open("sqlite", sqliteDSN(dsn))
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	return bun.NewDB(sqldb, sqlitedialect.New()), nil
+}
+
+func sqliteDSN(path string) string {
+	path = strings.TrimPrefix(path, "sqlite://")
+	if !strings.HasPrefix(path, "file:") {
+		path = "file:" + (&url.URL{Path: path}).EscapedPath()
+	}
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	return path + sep + sqlitePragmas
+}

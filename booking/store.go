@@ -1,0 +1,147 @@
+package booking
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// Store is the booking core over one database. It holds no state between
+// calls, so any number of server processes can share one PostgreSQL.
+type Store struct {
+	db *bun.DB
+	// Now is the clock; tests move it to check cutoffs and buffers.
+	Now func() time.Time
+	// takeSeats is the one place seats are taken; tests swap it for a
+	// read-then-write version to prove the concurrency test catches races.
+	takeSeats func(ctx context.Context, tx bun.Tx, eventID int64, n int) error
+}
+
+// NewStore returns a store on db, which must be migrated.
+func NewStore(db *bun.DB) *Store {
+	s := &Store{db: db, Now: time.Now}
+	s.takeSeats = takeSeatsConditional
+	return s
+}
+
+// DB exposes the database for health checks and wiring.
+func (s *Store) DB() *bun.DB { return s.db }
+
+// Ping checks the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	return s.db.PingContext(ctx)
+}
+
+func (s *Store) now() time.Time { return s.Now().UTC() }
+
+func (s *Store) isPG() bool { return s.db.Dialect().Name() == dialect.PG }
+
+// inTx runs fn in one transaction. On SQLite every transaction is BEGIN
+// IMMEDIATE (see sqlitePragmas), so writers are serialised by the database.
+func (s *Store) inTx(ctx context.Context, fn func(tx bun.Tx) error) error {
+	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		return fn(tx)
+	})
+}
+
+// lockEvents takes row locks on events in ascending id order, the one lock
+// order every write path uses, so two writers can never deadlock on them.
+// SQLite needs no row locks: its writers already run one at a time.
+func (s *Store) lockEvents(ctx context.Context, tx bun.Tx, ids ...int64) error {
+	if !s.isPG() || len(ids) == 0 {
+		return nil
+	}
+	var got []int64
+	err := tx.NewSelect().Model((*Event)(nil)).Column("id").
+		Where("id IN (?)", bun.In(ids)).Order("id").For("UPDATE").
+		Scan(ctx, &got)
+	if err != nil {
+		return fmt.Errorf("lock events: %w", err)
+	}
+	return nil
+}
+
+// takeSeatsConditional takes n seats only if they are free, in a single
+// statement, so concurrent bookings can never oversell.
+func takeSeatsConditional(ctx context.Context, tx bun.Tx, eventID int64, n int) error {
+	var taken int
+	err := tx.NewUpdate().Model((*Event)(nil)).
+		Set("seats_taken = seats_taken + ?", n).
+		Where("id = ?", eventID).
+		Where("deleted_at IS NULL").
+		Where("seats_taken + ? <= capacity", n).
+		Returning("seats_taken").
+		Scan(ctx, &taken)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrFull
+	}
+	if err != nil {
+		return fmt.Errorf("take seats in event %d: %w", eventID, err)
+	}
+	return nil
+}
+
+// releaseSeats gives n seats back.
+func releaseSeats(ctx context.Context, tx bun.Tx, eventID int64, n int) error {
+	_, err := tx.NewUpdate().Model((*Event)(nil)).
+		Set("seats_taken = seats_taken - ?", n).
+		Where("id = ?", eventID).
+		Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("release seats in event %d: %w", eventID, err)
+	}
+	return nil
+}
+
+func isUniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "23505"
+	}
+	var sqErr *sqlite.Error
+	if errors.As(err, &sqErr) {
+		return sqErr.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || sqErr.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+func isCheckViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "23514"
+	}
+	var sqErr *sqlite.Error
+	if errors.As(err, &sqErr) {
+		return sqErr.Code() == sqlite3.SQLITE_CONSTRAINT_CHECK
+	}
+	return false
+}
+
+// newToken returns an unguessable URL-safe token of 128 random bits.
+func newToken() string {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		// crypto/rand never fails on supported platforms; if it did, a
+		// predictable token would be worse than stopping.
+		panic(fmt.Sprintf("crypto/rand: %v", err))
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// notFound turns sql.ErrNoRows into ErrNotFound with context.
+func notFound(err error, what string, id any) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%s %v: %w", what, id, ErrNotFound)
+	}
+	return fmt.Errorf("%s %v: %w", what, id, err)
+}

@@ -1,0 +1,91 @@
+package booking
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/uptrace/bun"
+	"golang.org/x/crypto/bcrypt"
+)
+
+// Role of a staff user.
+type Role string
+
+// Roles: an owner does everything, staff run the schedule and event windows.
+const (
+	RoleOwner Role = "owner"
+	RoleStaff Role = "staff"
+)
+
+// MinPasswordLen is the shortest password accepted.
+const MinPasswordLen = 10
+
+// User is a person who signs in to the admin pages.
+type User struct {
+	bun.BaseModel `bun:"table:users"`
+
+	ID           int64     `bun:"id,pk,autoincrement"`
+	Email        string    `bun:"email"`
+	Name         string    `bun:"name"`
+	PasswordHash string    `bun:"password_hash"`
+	Role         Role      `bun:"role"`
+	CreatedAt    time.Time `bun:"created_at"`
+}
+
+// CreateUser stores a user with a bcrypt hash of the password.
+func (s *Store) CreateUser(ctx context.Context, email, name, password string, role Role) (*User, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	c := newChecker()
+	c.email("email", email, true)
+	c.text("name", name, false, MaxNameLen)
+	if len(password) < MinPasswordLen {
+		c.add("password", MsgPasswordTooShort)
+	} else if len(password) > 72 {
+		// bcrypt ignores bytes past 72; refuse rather than silently truncate.
+		c.add("password", MsgTooLong)
+	}
+	if role != RoleOwner && role != RoleStaff {
+		c.add("role", MsgOutOfRange)
+	}
+	if err := c.err(); err != nil {
+		return nil, err
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	if err != nil {
+		return nil, fmt.Errorf("hash password: %w", err)
+	}
+	u := &User{Email: email, Name: strings.TrimSpace(name), PasswordHash: string(hash), Role: role, CreatedAt: s.now()}
+	if _, err := s.db.NewInsert().Model(u).Exec(ctx); err != nil {
+		if isUniqueViolation(err) {
+			return nil, FieldErrors{"email": MsgEmailTaken}
+		}
+		return nil, fmt.Errorf("create user: %w", err)
+	}
+	return u, nil
+}
+
+// Authenticate returns the user whose email and password match. A wrong
+// email and a wrong password give the same ErrNotFound, and both cost one
+// bcrypt comparison so timing does not tell them apart.
+func (s *Store) Authenticate(ctx context.Context, email, password string) (*User, error) {
+	u := new(User)
+	err := s.db.NewSelect().Model(u).Where("email = ?", strings.ToLower(strings.TrimSpace(email))).Scan(ctx)
+	hash := []byte(u.PasswordHash)
+	if err != nil {
+		hash = dummyHash()
+	}
+	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || err != nil {
+		return nil, fmt.Errorf("sign in: %w", ErrNotFound)
+	}
+	return u, nil
+}
+
+// dummyHash is compared against when the email is unknown; it has the same
+// cost as real hashes so both paths take as long.
+var dummyHash = sync.OnceValue(func() []byte {
+	h, _ := bcrypt.GenerateFromPassword([]byte("groupbook-no-such-user"), bcrypt.DefaultCost)
+	return h
+})

@@ -1,0 +1,110 @@
+package booking
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// Message ids returned in FieldErrors. They are keys in the locale files.
+const (
+	MsgRequired         = "error_required"
+	MsgTooLong          = "error_too_long"
+	MsgInvalidTimeZone  = "error_invalid_time_zone"
+	MsgInvalidCountry   = "error_invalid_country"
+	MsgInvalidLanguage  = "error_invalid_language"
+	MsgInvalidColor     = "error_invalid_color"
+	MsgInvalidCurrency  = "error_invalid_currency"
+	MsgMustBePositive   = "error_must_be_positive"
+	MsgOutOfRange       = "error_out_of_range"
+	MsgInvalidPhone     = "error_invalid_phone"
+	MsgInvalidEmail     = "error_invalid_email"
+	MsgInvalidSlug      = "error_invalid_slug"
+	MsgSlugTaken        = "error_slug_taken"
+	MsgInvalidOrigin    = "error_invalid_origin"
+	MsgCutoffStep       = "error_cutoff_step"
+	MsgNoWeekdays       = "error_no_weekdays"
+	MsgUntilBeforeFrom  = "error_until_before_from"
+	MsgSeriesTooLong    = "error_series_too_long"
+	MsgInvalidDate      = "error_invalid_date"
+	MsgInvalidTime      = "error_invalid_time"
+	MsgCapacityBelow    = "error_capacity_below_taken"
+	MsgUnknownService   = "error_unknown_service"
+	MsgUnknownMember    = "error_unknown_team_member"
+	MsgInvalidStatus    = "error_invalid_status"
+	MsgInvalidMode      = "error_invalid_field_mode"
+	MsgSeatsOutOfRange  = "error_seats_out_of_range"
+	MsgEmailTaken       = "error_email_taken"
+	MsgPasswordTooShort = "error_password_too_short"
+)
+
+// Languages the product is translated into; the first is the fallback.
+var Languages = []string{"en", "hu", "pt", "ru", "uk"}
+
+// ValidLanguage tells whether lang is one of Languages.
+func ValidLanguage(lang string) bool { return slices.Contains(Languages, lang) }
+
+var (
+	colorRe = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
+	emailRe = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+	upperRe = regexp.MustCompile(`^[A-Z]{3}$`)
+)
+
+// Field limits, in characters.
+const (
+	MaxNameLen          = 100
+	MaxCommentLen       = 200
+	MaxCommentLabelLen  = 60
+	MaxContactMsgLen    = 500
+	MaxEmailLen         = 254
+	MaxAddressLen       = 200
+	MaxEventsPerBooking = 10
+	MaxSeatsLimit       = 50
+)
+
+// checker collects field errors; each method records the first problem of a
+// field only, since one clear message beats a list.
+type checker struct{ fe FieldErrors }
+
+func newChecker() *checker { return &checker{fe: FieldErrors{}} }
+
+func (c *checker) add(field, msg string) {
+	if _, ok := c.fe[field]; !ok {
+		c.fe[field] = msg
+	}
+}
+
+func (c *checker) text(field, v string, required bool, max int) {
+	if required && strings.TrimSpace(v) == "" {
+		c.add(field, MsgRequired)
+	} else if utf8.RuneCountInString(v) > max {
+		c.add(field, MsgTooLong)
+	}
+}
+
+func (c *checker) color(field, v string) {
+	if v != "" && !colorRe.MatchString(v) {
+		c.add(field, MsgInvalidColor)
+	}
+}
+
+func (c *checker) email(field, v string, required bool) {
+	switch {
+	case v == "" && required:
+		c.add(field, MsgRequired)
+	case v == "":
+	case len(v) > MaxEmailLen:
+		c.add(field, MsgTooLong)
+	case !emailRe.MatchString(v):
+		c.add(field, MsgInvalidEmail)
+	}
+}
+
+func (c *checker) rangeInt(field string, v, min, max int) {
+	if v < min || v > max {
+		c.add(field, MsgOutOfRange)
+	}
+}
+
+func (c *checker) err() error { return c.fe.orNil() }
