@@ -45,9 +45,9 @@ func upsertClient(ctx context.Context, tx bun.Tx, locationID int64, in ClientInp
 	cl := &Client{LocationID: locationID, Phone: in.Phone, FirstName: in.FirstName, LastName: in.LastName, Email: in.Email, CreatedAt: now}
 	err := tx.NewInsert().Model(cl).
 		On("CONFLICT (location_id, phone) DO UPDATE").
-		Set("first_name = CASE WHEN clients.first_name = '' THEN EXCLUDED.first_name ELSE clients.first_name END").
-		Set("last_name = CASE WHEN clients.last_name = '' THEN EXCLUDED.last_name ELSE clients.last_name END").
-		Set("email = CASE WHEN clients.email = '' THEN EXCLUDED.email ELSE clients.email END").
+		Set("first_name = CASE WHEN ?TableAlias.first_name = '' THEN EXCLUDED.first_name ELSE ?TableAlias.first_name END").
+		Set("last_name = CASE WHEN ?TableAlias.last_name = '' THEN EXCLUDED.last_name ELSE ?TableAlias.last_name END").
+		Set("email = CASE WHEN ?TableAlias.email = '' THEN EXCLUDED.email ELSE ?TableAlias.email END").
 		Returning("*").
 		Scan(ctx)
 	if err != nil {
