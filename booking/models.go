@@ -71,7 +71,7 @@ type teamMemberService struct {
 
 // Event is one scheduled occurrence with a capacity.
 type Event struct {
-	bun.BaseModel `bun:"table:events"`
+	bun.BaseModel `bun:"table:events,alias:e"`
 
 	ID           int64      `bun:"id,pk,autoincrement"`
 	LocationID   int64      `bun:"location_id"`

@@ -265,6 +265,7 @@ func loadEvents(ctx context.Context, db bun.IDB, ids []int64) (map[int64]*Event,
 func (s *Store) checkEvents(ctx context.Context, tx bun.Tx, req *ReserveRequest, events map[int64]*Event, now time.Time) error {
 	first := events[req.EventIDs[0]]
 	services := map[int64]*Service{}
+	members := map[int64]*TeamMember{}
 	var problems []EventProblem
 	for _, id := range req.EventIDs {
 		ev, ok := events[id]
@@ -287,7 +288,15 @@ func (s *Store) checkEvents(ctx context.Context, tx bun.Tx, req *ReserveRequest,
 			}
 			services[ev.ServiceID] = svc
 		}
-		if err := checkBookable(ev, svc, req.Link, now); err != nil {
+		tm, ok := members[ev.TeamMemberID]
+		if !ok {
+			tm = new(TeamMember)
+			if err := tx.NewSelect().Model(tm).Where("id = ?", ev.TeamMemberID).Scan(ctx); err != nil {
+				return fmt.Errorf("team member %d: %w", ev.TeamMemberID, err)
+			}
+			members[ev.TeamMemberID] = tm
+		}
+		if err := checkBookable(ev, svc, tm, req.Link, now); err != nil {
 			problems = append(problems, EventProblem{id, err})
 		}
 	}

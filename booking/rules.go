@@ -6,10 +6,11 @@ import (
 )
 
 // checkBookable applies the per-event rules of an online booking through a
-// link: the event must be live, not started, outside the link's buffer, of a
-// service open to online booking, and offered by the link. Admin bookings
-// skip these: staff may add a walk-in to a class that has begun.
-func checkBookable(ev *Event, svc *Service, link *Link, now time.Time) error {
+// link: the event must be live, not started, outside the link's buffer, of
+// an active service open to online booking, with an active team member, and
+// offered by the link. Admin bookings skip these: staff may add a walk-in to
+// a class that has begun.
+func checkBookable(ev *Event, svc *Service, tm *TeamMember, link *Link, now time.Time) error {
 	switch {
 	case ev.DeletedAt != nil:
 		return ErrNotFound
@@ -17,7 +18,7 @@ func checkBookable(ev *Event, svc *Service, link *Link, now time.Time) error {
 		return ErrStarted
 	case ev.StartsAt.Before(now.Add(link.Buffer())):
 		return ErrInsideBuffer
-	case svc == nil || !svc.Active || !svc.OnlineBooking:
+	case svc == nil || !svc.Active || !svc.OnlineBooking || tm == nil || !tm.Active:
 		return ErrOnlineBookingOff
 	case !link.Offers(ev.ServiceID, ev.TeamMemberID):
 		return ErrNotOnLink
