@@ -87,32 +87,14 @@ func (req *ReserveRequest) check(region string) error {
 	req.UTM.Campaign = truncate(req.UTM.Campaign, maxUTMLen)
 
 	c := newChecker()
-	req.Client.check(c, region)
+	checkContact(c, req.Link, &req.Client, &req.Comment, region)
 	c.text("visitor_name", req.VisitorName, false, MaxNameLen)
-	c.text("comment", req.Comment, false, MaxCommentLen)
 	if req.Lang != "" && !ValidLanguage(req.Lang) {
 		c.add("lang", MsgInvalidLanguage)
 	}
 	maxSeats, maxEvents := MaxSeatsLimit, MaxEventsPerBooking
 	if req.Link != nil {
 		maxSeats, maxEvents = req.Link.EffectiveMaxSeats(), req.Link.EffectiveMaxEvents()
-		if req.Link.LastNameRequired && req.Client.LastName == "" {
-			c.add("last_name", MsgRequired)
-		}
-		if req.Link.EmailMode == FieldRequired && req.Client.Email == "" {
-			c.add("email", MsgRequired)
-		}
-		if req.Link.CommentMode == FieldRequired && req.Comment == "" {
-			c.add("comment", MsgRequired)
-		}
-		// A hidden field cannot be filled in by a client; anything sent for
-		// it is dropped rather than stored.
-		if req.Link.EmailMode == FieldHidden {
-			req.Client.Email = ""
-		}
-		if req.Link.CommentMode == FieldHidden {
-			req.Comment = ""
-		}
 	}
 	if req.Seats < 1 || req.Seats > maxSeats {
 		c.add("seats", MsgSeatsOutOfRange)
@@ -139,6 +121,42 @@ func (req *ReserveRequest) check(region string) error {
 		return &ReserveError{Problems: problems}
 	}
 	return nil
+}
+
+// ValidateContact checks the contact fields as Reserve will, so a form can
+// show every problem at once. phone must already be normalised to E.164.
+func ValidateContact(link *Link, client ClientInput, comment, region string) error {
+	c := newChecker()
+	client.normalize()
+	comment = strings.TrimSpace(comment)
+	checkContact(c, link, &client, &comment, region)
+	return c.err()
+}
+
+// checkContact applies the client rules and the link's field settings.
+func checkContact(c *checker, link *Link, client *ClientInput, comment *string, region string) {
+	client.check(c, region)
+	c.text("comment", *comment, false, MaxCommentLen)
+	if link == nil {
+		return
+	}
+	if link.LastNameRequired && client.LastName == "" {
+		c.add("last_name", MsgRequired)
+	}
+	if link.EmailMode == FieldRequired && client.Email == "" {
+		c.add("email", MsgRequired)
+	}
+	if link.CommentMode == FieldRequired && *comment == "" {
+		c.add("comment", MsgRequired)
+	}
+	// A hidden field cannot be filled in by a client; anything sent for it
+	// is dropped rather than stored.
+	if link.EmailMode == FieldHidden {
+		client.Email = ""
+	}
+	if link.CommentMode == FieldHidden {
+		*comment = ""
+	}
 }
 
 // fingerprint identifies what a request asks for, so a key reused for a
