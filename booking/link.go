@@ -157,16 +157,16 @@ func (l *Link) validate() error {
 	}
 	c.color("accent_color", l.AccentColor)
 	for _, o := range l.Origins() {
-		if !validOrigin(o) {
+		if !ValidOrigin(o) {
 			c.add("allowed_origins", MsgInvalidOrigin)
 		}
 	}
 	return c.err()
 }
 
-// validOrigin accepts scheme://host[:port] with nothing after it, since the
+// ValidOrigin accepts scheme://host[:port] with nothing after it, since the
 // value goes into a Content-Security-Policy header.
-func validOrigin(o string) bool {
+func ValidOrigin(o string) bool {
 	u, err := url.Parse(o)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return false

@@ -90,12 +90,12 @@ type Event struct {
 }
 
 // EndsAt is the event's end.
-func (e *Event) EndsAt() time.Time {
+func (e Event) EndsAt() time.Time {
 	return e.StartsAt.Add(time.Duration(e.DurationMin) * time.Minute)
 }
 
 // SeatsLeft is how many seats can still be booked.
-func (e *Event) SeatsLeft() int { return e.Capacity - e.SeatsTaken }
+func (e Event) SeatsLeft() int { return e.Capacity - e.SeatsTaken }
 
 // Client is a person known by phone at one location.
 type Client struct {

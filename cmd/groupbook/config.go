@@ -1,0 +1,225 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"groupbook/booking"
+)
+
+// Environment variables that configure the server.
+const (
+	EnvAddr        = "GROUPBOOK_ADDR"
+	EnvDatabaseURL = "GROUPBOOK_DATABASE_URL"
+	EnvBaseURL     = "GROUPBOOK_BASE_URL"
+	EnvSecret      = "GROUPBOOK_SECRET"
+	EnvDBMaxConns  = "GROUPBOOK_DB_MAX_CONNS"
+	EnvLogLevel    = "GROUPBOOK_LOG_LEVEL"
+)
+
+// MinSecretLen is the shortest GROUPBOOK_SECRET accepted: it keys the HMAC
+// that protects the widget's state, so it must not be guessable.
+const MinSecretLen = 32
+
+// Config is the whole configuration of one process, validated.
+type Config struct {
+	Addr        string
+	DatabaseURL string
+	// BaseURL is absolute, http or https, without query or trailing slash.
+	BaseURL    string
+	Secret     string // empty: generated once and kept in the database
+	DBMaxConns int
+	LogLevel   slog.Level
+}
+
+// setting is one configuration value: its variable, its flag and default.
+type setting struct {
+	env   string
+	flag  string // "" for no flag
+	def   string
+	usage string
+}
+
+// settings lists every variable. The secret has no flag on purpose: a
+// command line is visible to every user of the machine through ps.
+var settings = []setting{
+	{EnvAddr, "addr", ":8080", "address to listen on, host:port"},
+	{EnvDatabaseURL, "database-url", "groupbook.db", "postgres:// URL, or an SQLite file path"},
+	{EnvBaseURL, "base-url", "", "public http(s) URL of the server (default http://localhost:<port of addr>)"},
+	{EnvSecret, "", "", "signing secret, at least 32 characters (default: generated and stored in the database)"},
+	{EnvDBMaxConns, "db-max-conns", "20", "most open database connections"},
+	{EnvLogLevel, "log-level", "info", "debug, info, warn or error"},
+}
+
+// configSource reads the settings from the environment and lets flags on
+// the command line override them.
+type configSource struct {
+	fs     *flag.FlagSet
+	values map[string]*string // by variable name
+	flags  map[string]string  // variable name by flag name
+}
+
+// newFlagSet returns a flag set that reports errors instead of exiting, so
+// tests can run commands in-process.
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// bindConfig registers a flag for every setting on fs. A flag's default is
+// the environment's value (or the built-in default, possibly replaced by
+// defaults), so a flag given on the command line wins over the variable.
+func bindConfig(fs *flag.FlagSet, env func(string) string, defaults map[string]string) *configSource {
+	src := &configSource{fs: fs, values: map[string]*string{}, flags: map[string]string{}}
+	for _, s := range settings {
+		v := s.def
+		if d, ok := defaults[s.env]; ok {
+			v = d
+		}
+		if e := env(s.env); e != "" {
+			v = e
+		}
+		p := &v
+		if s.flag != "" {
+			fs.StringVar(p, s.flag, v, s.usage+" ["+s.env+"]")
+			src.flags[s.flag] = s.env
+		}
+		src.values[s.env] = p
+	}
+	return src
+}
+
+// parseFlags parses args and refuses positional arguments, which no command
+// takes.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%w: %w", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	return nil
+}
+
+// Config validates every setting and returns them all, or one error that
+// lists each bad value by the name the user set it under.
+func (src *configSource) Config() (Config, error) {
+	given := map[string]string{} // variable name → flag that overrode it
+	src.fs.Visit(func(f *flag.Flag) {
+		if env, ok := src.flags[f.Name]; ok {
+			given[env] = "-" + f.Name
+		}
+	})
+	var errs []error
+	check := func(env string, parse func(string) error) {
+		v := *src.values[env]
+		if err := parse(v); err != nil {
+			name := env
+			if fl, ok := given[env]; ok {
+				name = fl
+			}
+			errs = append(errs, fmt.Errorf("%s: %w", name, err))
+		}
+	}
+
+	var cfg Config
+	check(EnvAddr, func(v string) (err error) { cfg.Addr, err = parseAddr(v); return })
+	check(EnvDatabaseURL, func(v string) (err error) { cfg.DatabaseURL, err = parseDatabaseURL(v); return })
+	check(EnvBaseURL, func(v string) (err error) { cfg.BaseURL, err = parseBaseURL(v, cfg.Addr); return })
+	check(EnvSecret, func(v string) (err error) { cfg.Secret, err = parseSecret(v); return })
+	check(EnvDBMaxConns, func(v string) (err error) { cfg.DBMaxConns, err = parsePositive(v); return })
+	check(EnvLogLevel, func(v string) (err error) { cfg.LogLevel, err = parseLogLevel(v); return })
+	if err := errors.Join(errs...); err != nil {
+		return Config{}, err
+	}
+	return cfg, nil
+}
+
+func parseAddr(v string) (string, error) {
+	_, port, err := net.SplitHostPort(v)
+	if err != nil {
+		return "", fmt.Errorf("must be host:port such as \":8080\" or \"127.0.0.1:8080\", got %q", v)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return "", fmt.Errorf("port must be a number from 0 to 65535, got %q", v)
+	}
+	return v, nil
+}
+
+func parseDatabaseURL(v string) (string, error) {
+	switch {
+	case v == "":
+		return "", errors.New("must be a postgres:// URL or an SQLite file path, got an empty value")
+	case booking.IsPostgresURL(v):
+		if _, err := url.Parse(v); err != nil {
+			// url.Error repeats the URL, password included; say less.
+			return "", errors.New("is not a valid postgres:// URL")
+		}
+	case strings.Contains(v, ":memory:"):
+		return "", fmt.Errorf("in-memory SQLite is not supported (each connection would get its own empty database), use a file path, got %q", v)
+	case strings.Contains(v, "://") && !strings.HasPrefix(v, "sqlite://"):
+		return "", fmt.Errorf("must be a postgres:// URL or an SQLite file path, got %q", v)
+	}
+	return v, nil
+}
+
+// parseBaseURL checks the public URL; when it is unset it is derived from
+// the listening port, so changing only the port keeps links working.
+func parseBaseURL(v, addr string) (string, error) {
+	if v == "" {
+		host, port, _ := net.SplitHostPort(addr)
+		if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+			host = "localhost"
+		}
+		return "http://" + net.JoinHostPort(host, port), nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("must be an absolute http:// or https:// URL, got %q", v)
+	}
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || u.User != nil {
+		return "", fmt.Errorf("must not have a query, fragment or user, got %q", v)
+	}
+	return strings.TrimRight(u.String(), "/"), nil
+}
+
+func parseSecret(v string) (string, error) {
+	if v != "" && len(v) < MinSecretLen {
+		// Never echo a secret, not even a bad one.
+		return "", fmt.Errorf("must be at least %d characters, got %d (or unset it to have one generated)", MinSecretLen, len(v))
+	}
+	return v, nil
+}
+
+func parsePositive(v string) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("must be a positive integer, got %q", v)
+	}
+	return n, nil
+}
+
+func parseLogLevel(v string) (slog.Level, error) {
+	switch strings.ToLower(v) {
+	case "debug":
+		return slog.LevelDebug, nil
+	case "info":
+		return slog.LevelInfo, nil
+	case "warn":
+		return slog.LevelWarn, nil
+	case "error":
+		return slog.LevelError, nil
+	}
+	return 0, fmt.Errorf("must be debug, info, warn or error, got %q", v)
+}

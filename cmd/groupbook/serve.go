@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"groupbook/booking"
+	"groupbook/handlers"
+)
+
+// Server timeouts. ReadHeaderTimeout stops slowloris clients holding
+// connections open; the others bound a slow body, a slow reader of the
+// response and an idle keep-alive.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 60 * time.Second
+	idleTimeout       = 120 * time.Second
+	// shutdownTimeout is how long requests in flight get to finish; it
+	// stays under the 30 s most orchestrators wait before SIGKILL.
+	shutdownTimeout = 20 * time.Second
+)
+
+// serve runs the server until ctx is cancelled (SIGINT or SIGTERM).
+func (c *cli) serve(ctx context.Context, args []string) error {
+	fs := newFlagSet("serve", c.stderr)
+	src := bindConfig(fs, c.env, nil)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := src.Config()
+	if err != nil {
+		return err
+	}
+	log := newLogger(c.stderr, cfg.LogLevel)
+	db, applied, err := openDatabase(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	log.Info("database ready", "database", redactDSN(cfg.DatabaseURL), "migrations_applied", applied)
+	return serveStore(ctx, cfg, booking.NewStore(db), log, nil)
+}
+
+// newLogger writes JSON lines to w, one per event, for log collectors.
+func newLogger(w io.Writer, level slog.Level) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+// serveStore resolves the secret, builds the router and serves on cfg.Addr
+// until ctx ends, then shuts down gracefully. announce, if set, is called
+// once the port is open.
+func serveStore(ctx context.Context, cfg Config, store *booking.Store, log *slog.Logger, announce func()) error {
+	secret, err := resolveSecret(ctx, store, cfg.Secret, log)
+	if err != nil {
+		return err
+	}
+	router := handlers.NewRouter(handlers.Deps{Store: store, Log: log, BaseURL: cfg.BaseURL, Secret: secret})
+	srv := &http.Server{
+		Handler:           router,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	// Listen before announcing, so a busy port fails here, not after we
+	// said we were up.
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	log.Info("listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL)
+	if announce != nil {
+		announce()
+	}
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "timeout", shutdownTimeout.String())
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}

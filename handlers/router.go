@@ -1,0 +1,61 @@
+package handlers
+
+import (
+	"log/slog"
+
+	"github.com/gin-gonic/gin"
+
+	"groupbook/assets"
+	"groupbook/booking"
+	"groupbook/locales"
+	"groupbook/views"
+	"groupbook/widget"
+)
+
+// Deps is everything the handlers need, built once in cmd/groupbook and
+// passed in so handlers never reach for globals.
+type Deps struct {
+	Store *booking.Store
+	Log   *slog.Logger
+	// BaseURL is the public address of the server without a trailing slash,
+	// used to build links that leave the request (SMS, .ics, embed snippets).
+	BaseURL string
+	// Secret signs what the widget carries between steps without cookies.
+	Secret string
+	// Flow is the public booking flow; Locales the translations; Assets
+	// the static files; Views the parsed templates (see NewViews).
+	Flow    *widget.Flow
+	Locales *locales.Bundle
+	Assets  *assets.Assets
+	Views   *views.Engine
+}
+
+// NewRouter builds the Gin engine with the middleware chain and every route.
+// Each group of routes is added by its own function so later features (the
+// widget, the admin pages) plug in without touching the others.
+func NewRouter(d Deps) *gin.Engine {
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	// Gin's mode is process-wide; debug mode only prints route tables and
+	// warnings on stdout, which this server never wants, in tests or not.
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	// No proxy is trusted until one is configured: otherwise any client
+	// could choose the address we log by sending X-Forwarded-For.
+	if err := r.SetTrustedProxies(nil); err != nil {
+		d.Log.Error("set trusted proxies", "err", err)
+	}
+	// Order matters: the request id must exist before anything logs, the
+	// access log must wrap the recovery so a panic is logged as a 500, and
+	// the security headers are set before any handler can write.
+	r.Use(requestID(), accessLog(d.Log), securityHeaders(), recovery(d.Log), crossOriginProtection())
+
+	addHealthRoutes(r, d)
+	if d.Views != nil {
+		r.HTMLRender = d.Views
+		addAssetRoutes(r, d)
+		addWidgetRoutes(r, d)
+	}
+	return r
+}

@@ -1,0 +1,89 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"groupbook/booking"
+	"groupbook/widget"
+)
+
+// book creates the bookings of a signed selection. Success redirects to the
+// manage page (303, so a reload does not post again; the request key makes
+// even a repeated post harmless). Bad fields come back at their fields with
+// 422; events that filled up meanwhile send the client back to the
+// selection, the rest of it kept, with 409.
+func (h *widgetHandlers) book(c *gin.Context) {
+	link, cat, ok := h.open(c)
+	if !ok {
+		return
+	}
+	v := h.newWidgetView(c, link, cat)
+	sel, err := h.flow.OpenSelection(link, c.PostForm("s"))
+	if err != nil {
+		h.expired(c, v, err)
+		return
+	}
+	form := widget.ContactInput{
+		FirstName: c.PostForm("first_name"), LastName: c.PostForm("last_name"),
+		Phone: c.PostForm("phone"), Email: c.PostForm("email"), Comment: c.PostForm("comment"),
+	}
+	res, err := h.flow.Book(c.Request.Context(), link, cat, sel, form)
+	var fe booking.FieldErrors
+	var re *booking.ReserveError
+	switch {
+	case err == nil:
+		c.Redirect(http.StatusSeeOther, v.URL("/m/"+res.Group.Token, "new", "1"))
+	case errors.As(err, &fe):
+		v.fieldErrors(fe)
+		v.alert("error", v.L.T("widget_fix_errors"))
+		h.showContact(c, v, http.StatusUnprocessableEntity, sel, form)
+	case errors.As(err, &re):
+		h.afterRefusal(c, v, sel, re)
+	case errors.Is(err, booking.ErrKeyReused):
+		h.expired(c, v, err)
+	default:
+		h.serverError(c, err)
+	}
+}
+
+// afterRefusal keeps the part of the selection that can still be booked and
+// shows the event page again with what went wrong.
+func (h *widgetHandlers) afterRefusal(c *gin.Context, v *widgetView, sel *widget.Selection, re *booking.ReserveError) {
+	var keep []int64
+	for _, id := range sel.EventIDs() {
+		if re.ProblemFor(id) == nil {
+			keep = append(keep, id)
+		}
+	}
+	if len(keep) == 0 {
+		for _, p := range re.Problems {
+			v.alert("error", bookingErrorText(v.L, p.Err, v.Link.EffectiveMaxEvents()))
+			break
+		}
+		if err := h.fillList(c, v); err != nil {
+			h.serverError(c, err)
+			return
+		}
+		h.render(c, http.StatusConflict, "widget_list", v)
+		return
+	}
+	in := widget.SelectionInput{EventID: keep[0], Also: keep[1:], Seats: strconv.Itoa(sel.Seats)}
+	h.showEvent(c, v, http.StatusConflict, in, re)
+}
+
+// expired answers a forged, altered or stale form: nothing is booked and
+// the client starts again from the list.
+func (h *widgetHandlers) expired(c *gin.Context, v *widgetView, err error) {
+	h.log.Info("widget token refused", "err", err, "request_id", c.GetString(ctxRequestID))
+	v.Page = messagePage{
+		Heading: v.L.T("widget_expired_title"), Text: v.L.T("widget_expired_text"),
+		BackURL: v.URL("/w/" + v.Link.Slug),
+	}
+	h.render(c, http.StatusBadRequest, "widget_message", v)
+}
+
+type messagePage struct{ Heading, Text, BackURL string }

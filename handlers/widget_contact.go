@@ -1,0 +1,71 @@
+package handlers
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"groupbook/booking"
+	"groupbook/widget"
+)
+
+type contactPage struct {
+	Token               string
+	Events              []booking.Event
+	Seats               int
+	ServiceID, MemberID int64
+	EditURL             string
+	CommentLabel        string
+	Form                widget.ContactInput
+}
+
+// contact checks the selection the Continue button sent and shows the
+// contact form carrying it signed. A selection that no longer holds goes
+// back to the event page with the reasons.
+func (h *widgetHandlers) contact(c *gin.Context) {
+	link, cat, ok := h.open(c)
+	if !ok {
+		return
+	}
+	v := h.newWidgetView(c, link, cat)
+	eventID, _ := strconv.ParseInt(c.Query("event"), 10, 64)
+	in := selectionInput(c, eventID)
+	in.Weekday, in.All = "", false
+	sel, err := h.flow.Select(c.Request.Context(), link, in)
+	if err != nil {
+		h.showEvent(c, v, http.StatusUnprocessableEntity, in, err)
+		return
+	}
+	sel.Lang, sel.UTM = v.Lang, v.utm()
+	h.showContact(c, v, http.StatusOK, sel, widget.ContactInput{})
+}
+
+// showContact renders the contact form for a checked selection.
+func (h *widgetHandlers) showContact(c *gin.Context, v *widgetView, status int, sel *widget.Selection, form widget.ContactInput) {
+	token, err := h.flow.Seal(sel)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	p := &contactPage{Token: token, Seats: sel.Seats, Form: form, CommentLabel: v.Link.CommentLabel}
+	for _, id := range sel.EventIDs() {
+		ev, err := h.flow.Store.Event(c.Request.Context(), id)
+		if err != nil {
+			h.serverError(c, err)
+			return
+		}
+		p.Events = append(p.Events, *ev)
+	}
+	p.ServiceID, p.MemberID = p.Events[0].ServiceID, p.Events[0].TeamMemberID
+	if p.CommentLabel == "" {
+		p.CommentLabel = v.L.T("widget_comment")
+	}
+	kv := []string{"seats", strconv.Itoa(sel.Seats)}
+	for _, id := range sel.Also {
+		kv = append(kv, "also", strconv.FormatInt(id, 10))
+	}
+	p.EditURL = v.URL("/w/"+v.Link.Slug+"/e/"+strconv.FormatInt(sel.EventID, 10), kv...)
+	v.Page, v.Title = p, v.L.T("widget_contact_title")
+	h.render(c, status, "widget_contact", v)
+}

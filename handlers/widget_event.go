@@ -1,0 +1,90 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"groupbook/booking"
+	"groupbook/widget"
+)
+
+type eventPage struct {
+	*widget.EventPage
+	ClosedText string
+	SeatsError string
+}
+
+// event shows one event with its Book another block.
+func (h *widgetHandlers) event(c *gin.Context) {
+	link, cat, ok := h.open(c)
+	if !ok {
+		return
+	}
+	id, err := strconv.ParseInt(c.Param("event"), 10, 64)
+	if err != nil {
+		h.notFound(c)
+		return
+	}
+	v := h.newWidgetView(c, link, cat)
+	h.showEvent(c, v, http.StatusOK, selectionInput(c, id), nil)
+}
+
+// selectionInput reads the selection the browser sent.
+func selectionInput(c *gin.Context, eventID int64) widget.SelectionInput {
+	return widget.SelectionInput{
+		EventID: eventID,
+		Also:    widget.ParseIDs(c.QueryArray("also")),
+		Seats:   c.Query("seats"),
+		Weekday: c.Query("wd"),
+		All:     c.Query("all") == "1",
+	}
+}
+
+// showEvent renders the event page for a selection, with the problems a
+// Continue or a booking attempt ran into shown above it.
+func (h *widgetHandlers) showEvent(c *gin.Context, v *widgetView, status int, in widget.SelectionInput, problems error) {
+	page, err := h.flow.LoadEventPage(c.Request.Context(), v.Link, in)
+	if errors.Is(err, booking.ErrNotFound) {
+		h.notFound(c)
+		return
+	}
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	p := &eventPage{EventPage: page}
+	if page.Closed != nil {
+		p.ClosedText = bookingErrorText(v.L, page.Closed, v.Link.EffectiveMaxEvents())
+	}
+	h.problemAlerts(c.Request.Context(), v, problems)
+	var fe booking.FieldErrors
+	if errors.As(problems, &fe) && fe["seats"] != "" {
+		p.SeatsError = v.L.T(fe["seats"])
+	}
+	v.Page, v.Title = p, v.Cat.Service(page.Event.ServiceID).Name
+	h.render(c, status, "widget_event", v)
+}
+
+// problemAlerts lists each refused event with its date and reason.
+func (h *widgetHandlers) problemAlerts(ctx context.Context, v *widgetView, problems error) {
+	var re *booking.ReserveError
+	if !errors.As(problems, &re) {
+		return
+	}
+	for _, p := range re.Problems {
+		reason := bookingErrorText(v.L, p.Err, v.Link.EffectiveMaxEvents())
+		ev, err := h.flow.Store.Event(ctx, p.EventID)
+		if err != nil || ev.LocationID != v.Link.LocationID {
+			v.alert("error", reason)
+			continue
+		}
+		lt := v.Cat.Local(ev.StartsAt)
+		v.alert("error", v.L.T("widget_problem_line", map[string]any{
+			"When": v.L.DateShort(lt) + " " + v.L.Clock(lt), "Reason": reason,
+		}))
+	}
+}

@@ -1,0 +1,73 @@
+package handlers
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"groupbook/booking"
+)
+
+// isFragmentRequest tells whether htmx asked for a fragment. A history
+// restore also carries HX-Request but needs the whole page.
+func isFragmentRequest(c *gin.Context) bool {
+	return c.GetHeader("HX-Request") == "true" && c.GetHeader("HX-History-Restore-Request") != "true"
+}
+
+// render writes a widget page, or only its "content" block for htmx. block
+// overrides the fragment for requests that swap something smaller.
+func (h *widgetHandlers) render(c *gin.Context, status int, page string, v *widgetView, block ...string) {
+	c.Header("Vary", "HX-Request")
+	c.Header("Cache-Control", "no-store")
+	setWidgetCSP(c, v.Link, v.Nonce)
+	name := page
+	if isFragmentRequest(c) {
+		name += "#content"
+		if len(block) > 0 {
+			name = page + "#" + block[0]
+		}
+	}
+	h.html(c, status, name, v)
+}
+
+// html renders a template, turning a template error into a logged 500.
+func (h *widgetHandlers) html(c *gin.Context, status int, name string, data any) {
+	out, err := h.views.Render(name, data)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	c.Data(status, "text/html; charset=utf-8", out)
+}
+
+// setWidgetCSP replaces the default "never framed" policy: the widget may
+// be framed by the origins its link allows, or by any site when the list is
+// empty (the common case of a studio pasting the snippet anywhere). Inline
+// script stays forbidden; the one inline style (the link's accent colour)
+// carries a per-response nonce.
+func setWidgetCSP(c *gin.Context, link *booking.Link, nonce string) {
+	ancestors := "*"
+	if link != nil {
+		if o := link.Origins(); len(o) > 0 {
+			ancestors = "'self' " + strings.Join(o, " ")
+		}
+	}
+	c.Writer.Header().Del("X-Frame-Options")
+	c.Header("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'nonce-"+nonce+"'; "+
+		"img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors "+ancestors)
+}
+
+// notFound renders the friendly 404 page in the visitor's language.
+func (h *widgetHandlers) notFound(c *gin.Context) {
+	v := h.newWidgetView(c, nil, nil)
+	c.Header("Cache-Control", "no-store")
+	setWidgetCSP(c, nil, v.Nonce) // a stale embed must show this page, not a browser error
+	h.html(c, http.StatusNotFound, "not_found", v)
+}
+
+// serverError logs the cause and shows a message without it.
+func (h *widgetHandlers) serverError(c *gin.Context, err error) {
+	h.log.Error("widget", "err", err, "path", c.Request.URL.Path, "request_id", c.GetString(ctxRequestID))
+	c.AbortWithStatus(http.StatusInternalServerError)
+}

@@ -1,0 +1,49 @@
+package handlers
+
+import (
+	"errors"
+	"log/slog"
+
+	"github.com/gin-gonic/gin"
+
+	"groupbook/booking"
+	"groupbook/locales"
+	"groupbook/views"
+	"groupbook/widget"
+)
+
+// widgetHandlers serve the public booking flow.
+type widgetHandlers struct {
+	flow    *widget.Flow
+	locales *locales.Bundle
+	views   *views.Engine
+	baseURL string
+	log     *slog.Logger
+}
+
+func addWidgetRoutes(r *gin.Engine, d Deps) {
+	h := &widgetHandlers{flow: d.Flow, locales: d.Locales, views: d.Views, baseURL: d.BaseURL, log: d.Log}
+	r.GET("/w/:slug", h.list)
+	r.GET("/w/:slug/e/:event", h.event)
+	r.GET("/w/:slug/contact", h.contact)
+	r.POST("/w/:slug/book", h.book)
+	r.GET("/m/:token", h.manage)
+	r.POST("/m/:token/cancel", h.cancel)
+	r.GET("/m/:token/ics", h.icsAll)
+	r.GET("/m/:token/ics/:booking", h.icsOne)
+}
+
+// open loads the link of the request's slug, answering 404 itself when
+// there is none (or it is disabled) and 500 on other errors.
+func (h *widgetHandlers) open(c *gin.Context) (*booking.Link, *widget.Catalog, bool) {
+	link, cat, err := h.flow.Open(c.Request.Context(), c.Param("slug"))
+	switch {
+	case errors.Is(err, booking.ErrNotFound):
+		h.notFound(c)
+		return nil, nil, false
+	case err != nil:
+		h.serverError(c, err)
+		return nil, nil, false
+	}
+	return link, cat, true
+}

@@ -1,0 +1,178 @@
+package handlers
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"groupbook/booking"
+	"groupbook/locales"
+	"groupbook/widget"
+)
+
+// widgetView is what every widget template gets: the language, the link
+// and its catalog, whether the page is framed, and the presentation state
+// that travels in every link and form.
+type widgetView struct {
+	L      *locales.Localizer
+	Lang   string
+	Langs  []langOption
+	Link   *booking.Link
+	Cat    *widget.Catalog
+	Title  string
+	Framed bool
+	Frame  string // the embedding script's id for this frame
+	Parent string // the embedding page's origin, for postMessage
+	Nonce  string
+	Accent string
+	Alerts []alert
+	Errors map[string]string // field name -> translated message
+	Page   any
+
+	carry url.Values
+	self  string // this page's path, for the language switcher
+}
+
+type langOption struct {
+	Code, Name, URL string
+	Current         bool
+}
+
+type alert struct{ Kind, Text string }
+
+type field struct{ Name, Value string }
+
+// carried are the query parameters that follow the client through the flow.
+var carried = []string{"lang", "embed", "parent", "gbframe", "utm_source", "utm_medium", "utm_campaign"}
+
+var (
+	frameIDRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,40}$`)
+	accentRe  = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
+)
+
+// newWidgetView reads the carried parameters (query or form), checks each,
+// and picks the language: ?lang=, then the link's default, then the
+// browser's Accept-Language, then the location's default.
+func (h *widgetHandlers) newWidgetView(c *gin.Context, link *booking.Link, cat *widget.Catalog) *widgetView {
+	v := &widgetView{Link: link, Cat: cat, carry: url.Values{}, self: c.Request.URL.Path}
+	for _, k := range carried {
+		val := strings.TrimSpace(c.Request.FormValue(k))
+		switch k {
+		case "lang":
+			if !booking.ValidLanguage(val) {
+				val = ""
+			}
+		case "embed":
+			if val != "1" {
+				val = ""
+			}
+		case "parent":
+			if !booking.ValidOrigin(val) {
+				val = ""
+			}
+		case "gbframe":
+			if !frameIDRe.MatchString(val) {
+				val = ""
+			}
+		default: // utm_*
+			val = truncateRunes(val, 100)
+		}
+		if val != "" {
+			v.carry.Set(k, val)
+		}
+	}
+	linkLang, locLang := "", ""
+	if link != nil {
+		linkLang = link.DefaultLang
+		if accentRe.MatchString(link.AccentColor) {
+			v.Accent = link.AccentColor
+		}
+	}
+	if cat != nil {
+		locLang = cat.Location.DefaultLang
+	}
+	v.Lang = h.locales.Match(v.carry.Get("lang"), linkLang, c.GetHeader("Accept-Language"), locLang)
+	v.L = h.locales.Localizer(v.Lang)
+	v.Framed = v.carry.Get("embed") == "1" || c.GetHeader("Sec-Fetch-Dest") == "iframe"
+	v.Frame, v.Parent = v.carry.Get("gbframe"), v.carry.Get("parent")
+	v.Nonce = nonce()
+	for _, code := range h.locales.Languages() {
+		q := v.query(c.Request.URL.Query())
+		q.Set("lang", code)
+		v.Langs = append(v.Langs, langOption{
+			Code: code, Name: h.locales.Localizer(code).T("language_name"),
+			URL: v.self + "?" + q.Encode(), Current: code == v.Lang,
+		})
+	}
+	return v
+}
+
+// query merges the carried parameters into q (a copy is returned).
+func (v *widgetView) query(q url.Values) url.Values {
+	out := url.Values{}
+	for k, vals := range q {
+		out[k] = append([]string(nil), vals...)
+	}
+	for k, vals := range v.carry {
+		out[k] = vals
+	}
+	return out
+}
+
+// URL builds a link inside the flow that keeps the carried parameters;
+// kv are extra name/value pairs.
+func (v *widgetView) URL(path string, kv ...string) string {
+	q := v.query(nil)
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] != "" {
+			q.Add(kv[i], kv[i+1])
+		}
+	}
+	if len(q) == 0 {
+		return path
+	}
+	return path + "?" + q.Encode()
+}
+
+// CarryFields are the carried parameters as hidden form fields.
+func (v *widgetView) CarryFields() []field {
+	var out []field
+	for _, k := range carried {
+		if val := v.carry.Get(k); val != "" {
+			out = append(out, field{k, val})
+		}
+	}
+	return out
+}
+
+// utm is the marketing channel carried so far.
+func (v *widgetView) utm() booking.UTM {
+	return booking.UTM{Source: v.carry.Get("utm_source"), Medium: v.carry.Get("utm_medium"), Campaign: v.carry.Get("utm_campaign")}
+}
+
+func (v *widgetView) alert(kind, text string) { v.Alerts = append(v.Alerts, alert{kind, text}) }
+
+// fieldErrors translates the core's message ids for the form.
+func (v *widgetView) fieldErrors(fe booking.FieldErrors) {
+	v.Errors = map[string]string{}
+	for k, id := range fe {
+		v.Errors[k] = v.L.T(id)
+	}
+}
+
+func nonce() string {
+	b := make([]byte, 16)
+	rand.Read(b) //nolint:errcheck // crypto/rand does not fail on supported platforms
+	return base64.StdEncoding.EncodeToString(b)
+}
+
+func truncateRunes(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
+	}
+	return s
+}

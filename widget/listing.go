@@ -1,0 +1,102 @@
+package widget
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"groupbook/booking"
+)
+
+// ListQuery is what the client chose on the event list.
+type ListQuery struct {
+	ServiceID    int64
+	TeamMemberID int64
+	Offset       int
+}
+
+// Day is one local day of the list.
+type Day struct {
+	Date   time.Time // local midnight
+	Events []booking.Event
+}
+
+// Listing is one page of the event list.
+type Listing struct {
+	Days       []Day
+	More       bool
+	NextOffset int
+	// Filter choices, shown only when there is more than one.
+	Services []booking.Service
+	Members  []booking.TeamMember
+}
+
+// List returns one page of the link's upcoming bookable events, grouped by
+// local day.
+func (f *Flow) List(ctx context.Context, link *booking.Link, cat *Catalog, q ListQuery) (*Listing, error) {
+	if q.Offset < 0 {
+		q.Offset = 0
+	}
+	evs, err := f.Store.BookableEvents(ctx, link, booking.BookableFilter{
+		ServiceID: q.ServiceID, TeamMemberID: q.TeamMemberID, Limit: f.PageSize + 1, Offset: q.Offset,
+	})
+	if err != nil {
+		return nil, err
+	}
+	l := &Listing{}
+	if len(evs) > f.PageSize {
+		evs = evs[:f.PageSize]
+		l.More, l.NextOffset = true, q.Offset+f.PageSize
+	}
+	l.Days = GroupByDay(evs, cat.Zone)
+	l.Services, l.Members = offered(link, cat)
+	return l, nil
+}
+
+// GroupByDay groups events (in start order) by their local day.
+func GroupByDay(evs []booking.Event, zone *time.Location) []Day {
+	var days []Day
+	for _, ev := range evs {
+		lt := ev.StartsAt.In(zone)
+		d := time.Date(lt.Year(), lt.Month(), lt.Day(), 0, 0, 0, 0, zone)
+		if n := len(days); n == 0 || !days[n-1].Date.Equal(d) {
+			days = append(days, Day{Date: d})
+		}
+		days[len(days)-1].Events = append(days[len(days)-1].Events, ev)
+	}
+	return days
+}
+
+// offered lists the active services open online and the active members the
+// link shows, for the filters.
+func offered(link *booking.Link, cat *Catalog) ([]booking.Service, []booking.TeamMember) {
+	var svcs []booking.Service
+	for _, s := range cat.Services {
+		if s.Active && s.OnlineBooking && (len(link.ServiceIDs) == 0 || slices.Contains(link.ServiceIDs, s.ID)) {
+			svcs = append(svcs, s)
+		}
+	}
+	var members []booking.TeamMember
+	for _, m := range cat.Members {
+		if m.Active && (len(link.TeamMemberIDs) == 0 || slices.Contains(link.TeamMemberIDs, m.ID)) {
+			members = append(members, m)
+		}
+	}
+	slices.SortFunc(svcs, func(a, b booking.Service) int { return compareName(a.Name, b.Name, a.ID, b.ID) })
+	slices.SortFunc(members, func(a, b booking.TeamMember) int { return compareName(a.Name, b.Name, a.ID, b.ID) })
+	return svcs, members
+}
+
+func compareName(a, b string, ida, idb int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	case ida < idb:
+		return -1
+	case ida > idb:
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,90 @@
+package widget
+
+import (
+	"context"
+	"fmt"
+
+	"groupbook/booking"
+)
+
+// ManageItem is one booking on the client's manage page.
+type ManageItem struct {
+	Booking booking.Booking
+	Event   booking.Event
+	Service booking.Service
+	Member  booking.TeamMember
+	// CancelErr is why the client cannot cancel online (nil: they can).
+	CancelErr error
+}
+
+// Manage is everything the manage page shows for one group of bookings.
+type Manage struct {
+	Reservation *booking.Reservation
+	// Link is the link the bookings came through; for bookings staff made it
+	// is a stand-in that allows no online cancellation.
+	Link  *booking.Link
+	Cat   *Catalog
+	Items []ManageItem
+}
+
+// OpenManage loads the bookings a manage token opens.
+func (f *Flow) OpenManage(ctx context.Context, token string) (*Manage, error) {
+	res, err := f.Store.GroupByToken(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	link := &booking.Link{LocationID: res.Group.LocationID}
+	if res.Group.LinkID != 0 {
+		if link, err = f.Store.Link(ctx, res.Group.LinkID); err != nil {
+			return nil, err
+		}
+	}
+	cat, err := f.catalog(ctx, res.Group.LocationID)
+	if err != nil {
+		return nil, err
+	}
+	m := &Manage{Reservation: res, Link: link, Cat: cat}
+	now := f.Now()
+	for _, b := range res.Bookings {
+		ev, err := f.Store.Event(ctx, b.EventID)
+		if err != nil {
+			return nil, fmt.Errorf("manage: %w", err)
+		}
+		it := ManageItem{Booking: b, Event: *ev, Service: cat.Service(ev.ServiceID), Member: cat.Member(ev.TeamMemberID)}
+		var l *booking.Link
+		if res.Group.LinkID != 0 {
+			l = link
+		}
+		it.CancelErr = booking.CanClientCancel(&b, ev, l, now)
+		m.Items = append(m.Items, it)
+	}
+	return m, nil
+}
+
+// Active counts the bookings still holding seats.
+func (m *Manage) Active() int {
+	n := 0
+	for _, it := range m.Items {
+		if it.Booking.Active() {
+			n++
+		}
+	}
+	return n
+}
+
+// Calendar returns the calendar items of the given booking, or of every
+// booking when id is 0.
+func (m *Manage) Calendar(id int64) []CalendarItem {
+	var out []CalendarItem
+	for _, it := range m.Items {
+		if id == 0 || it.Booking.ID == id {
+			out = append(out, CalendarItem{Booking: it.Booking, Event: it.Event, Service: it.Service, Member: it.Member, Location: *m.Cat.Location})
+		}
+	}
+	return out
+}
+
+// Cancel cancels one booking of the group the token opens.
+func (f *Flow) Cancel(ctx context.Context, token string, bookingID int64) (*booking.Booking, error) {
+	return f.Store.CancelByClient(ctx, token, bookingID)
+}

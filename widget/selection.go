@@ -1,0 +1,160 @@
+package widget
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"groupbook/booking"
+)
+
+// selectionPurpose names selection tokens (see Signer.Seal).
+const selectionPurpose = "selection"
+
+// Selection is what the client picked, carried signed from the event page
+// to the contact step and the final submit.
+type Selection struct {
+	LinkID  int64       `json:"l"`
+	EventID int64       `json:"e"`
+	Also    []int64     `json:"a,omitempty"`
+	Seats   int         `json:"s"`
+	Lang    string      `json:"g,omitempty"`
+	UTM     booking.UTM `json:"u"`
+	// Key is the idempotency key of the final submit, fixed when the contact
+	// form is first shown, so a double click or a retry books once.
+	Key string `json:"k"`
+}
+
+// EventIDs is the chosen event followed by the Book another ones.
+func (s *Selection) EventIDs() []int64 { return append([]int64{s.EventID}, s.Also...) }
+
+// SelectionInput is the selection as the browser sent it: untrusted.
+type SelectionInput struct {
+	EventID int64
+	Also    []int64
+	Seats   string
+	Weekday string // "0".."6" filters Book another to one weekday
+	All     bool   // "View all dates"
+}
+
+// ParseIDs turns form values into positive ids, dropping anything else and
+// duplicates; a tampered value cannot become an id.
+func ParseIDs(values []string) []int64 {
+	var out []int64
+	seen := map[int64]bool{}
+	for _, v := range values {
+		id, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		if err == nil && id > 0 && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// parseSeats reads the seat count; empty means one seat.
+func parseSeats(raw string) (int, bool) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return 1, true
+	}
+	n, err := strconv.Atoi(raw)
+	return n, err == nil
+}
+
+// Select checks a selection completely against the link's rules and the
+// seats left, as the Continue button submits it. Problems with events come
+// back as *booking.ReserveError, a bad seat count as booking.FieldErrors.
+func (f *Flow) Select(ctx context.Context, link *booking.Link, in SelectionInput) (*Selection, error) {
+	primary, err := f.Store.Event(ctx, in.EventID)
+	if err != nil || primary.LocationID != link.LocationID {
+		return nil, &booking.ReserveError{Problems: []booking.EventProblem{{EventID: in.EventID, Err: booking.ErrNotFound}}}
+	}
+	seats, ok := parseSeats(in.Seats)
+	if !ok || seats < 1 || seats > link.EffectiveMaxSeats() {
+		return nil, booking.FieldErrors{"seats": booking.MsgSeatsOutOfRange}
+	}
+	also := in.Also
+	var problems []booking.EventProblem
+	if err := f.Store.CheckBookable(ctx, link, primary); err != nil {
+		problems = append(problems, booking.EventProblem{EventID: primary.ID, Err: err})
+	} else if primary.SeatsLeft() < seats {
+		problems = append(problems, booking.EventProblem{EventID: primary.ID, Err: booking.ErrFull})
+	}
+	maxExtra := link.EffectiveMaxEvents() - 1
+	for i, id := range also {
+		switch ev, err := f.Store.Event(ctx, id); {
+		case id == primary.ID:
+			problems = append(problems, booking.EventProblem{EventID: id, Err: booking.ErrDuplicateEvent})
+		case i >= maxExtra:
+			problems = append(problems, booking.EventProblem{EventID: id, Err: booking.ErrTooManyEvents})
+		case err != nil || ev.LocationID != link.LocationID:
+			problems = append(problems, booking.EventProblem{EventID: id, Err: booking.ErrNotFound})
+		case ev.ServiceID != primary.ServiceID || ev.TeamMemberID != primary.TeamMemberID:
+			problems = append(problems, booking.EventProblem{EventID: id, Err: booking.ErrDifferentService})
+		default:
+			if err := f.Store.CheckBookable(ctx, link, ev); err != nil {
+				problems = append(problems, booking.EventProblem{EventID: id, Err: err})
+			} else if ev.SeatsLeft() < seats {
+				problems = append(problems, booking.EventProblem{EventID: id, Err: booking.ErrFull})
+			}
+		}
+	}
+	if len(problems) > 0 {
+		return nil, &booking.ReserveError{Problems: problems}
+	}
+	return &Selection{LinkID: link.ID, EventID: primary.ID, Also: also, Seats: seats}, nil
+}
+
+// Seal signs a selection for the contact form, giving it its request key.
+func (f *Flow) Seal(sel *Selection) (string, error) {
+	if sel.Key == "" {
+		b := make([]byte, 16)
+		if _, err := rand.Read(b); err != nil {
+			return "", fmt.Errorf("request key: %w", err)
+		}
+		sel.Key = "w-" + base64.RawURLEncoding.EncodeToString(b)
+	}
+	return f.Signer.Seal(selectionPurpose, sel, f.Store.Clock())
+}
+
+// OpenSelection verifies a selection token for the link.
+func (f *Flow) OpenSelection(link *booking.Link, token string) (*Selection, error) {
+	sel := new(Selection)
+	if err := f.Signer.Open(selectionPurpose, token, f.SelectionTTL, f.Store.Clock(), sel); err != nil {
+		return nil, err
+	}
+	if sel.LinkID != link.ID {
+		return nil, ErrBadToken
+	}
+	return sel, nil
+}
+
+// ContactInput is what the client typed on the contact step: untrusted.
+type ContactInput struct {
+	FirstName, LastName, Phone, Email, Comment string
+}
+
+// Book creates the selection's bookings, all or nothing. The phone is
+// normalised here with the location's country as the default region.
+func (f *Flow) Book(ctx context.Context, link *booking.Link, cat *Catalog, sel *Selection, in ContactInput) (*booking.Reservation, error) {
+	phone, err := booking.NormalizePhone(in.Phone, cat.Location.Country)
+	if err != nil {
+		phone = in.Phone // reported as invalid below, with every other problem
+	}
+	client := booking.ClientInput{Phone: phone, FirstName: in.FirstName, LastName: in.LastName, Email: in.Email}
+	if err := booking.ValidateContact(link, client, in.Comment, cat.Location.Country); err != nil {
+		return nil, err
+	}
+	return f.Store.Reserve(ctx, booking.ReserveRequest{
+		LocationID: link.LocationID, Link: link, Key: sel.Key, EventIDs: sel.EventIDs(), Seats: sel.Seats,
+		Client: client, Comment: in.Comment, Lang: sel.Lang, UTM: sel.UTM,
+	})
+}
+
+// Now is the flow's clock.
+func (f *Flow) Now() time.Time { return f.Store.Clock() }
