@@ -21,6 +21,11 @@ func (h *widgetHandlers) render(c *gin.Context, status int, page string, v *widg
 	c.Header("Vary", "HX-Request")
 	c.Header("Cache-Control", "no-store")
 	setWidgetCSP(c, v.Link, v.Nonce)
+	if status >= 400 {
+		// htmx 4 swaps error responses (the form with its messages); the
+		// URL that failed must not go into the history.
+		c.Header("HX-Push-Url", "false")
+	}
 	name := page
 	if isFragmentRequest(c) {
 		name += "#content"

@@ -149,7 +149,7 @@
         padding: 'min(24px, 3vw)'
       });
       var panel = css(doc.createElement('div'), {
-        position: 'relative', width: '100%', maxWidth: '560px', maxHeight: '100%', overflow: 'auto',
+        position: 'relative', width: '100%', maxWidth: '560px', maxHeight: '100%', overflow: 'auto', padding: '0 8px 8px', boxSizing: 'border-box',
         background: '#fff', borderRadius: '12px', boxShadow: '0 10px 40px rgba(0,0,0,.3)',
         overscrollBehavior: 'contain'
       });
