@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 
+	"github.com/gin-contrib/gzip"
 	"github.com/gin-gonic/gin"
 
 	"groupbook/booking"
@@ -23,14 +24,16 @@ type widgetHandlers struct {
 
 func addWidgetRoutes(r *gin.Engine, d Deps) {
 	h := &widgetHandlers{flow: d.Flow, locales: d.Locales, views: d.Views, baseURL: d.BaseURL, log: d.Log}
-	r.GET("/w/:slug", h.list)
-	r.GET("/w/:slug/e/:event", h.event)
-	r.GET("/w/:slug/contact", h.contact)
-	r.POST("/w/:slug/book", h.book)
-	r.GET("/m/:token", h.manage)
-	r.POST("/m/:token/cancel", h.cancel)
-	r.GET("/m/:token/ics", h.icsAll)
-	r.GET("/m/:token/ics/:booking", h.icsOne)
+	// Pages are compressed on the fly; assets come precompressed.
+	g := r.Group("", gzip.Gzip(gzip.DefaultCompression))
+	g.GET("/w/:slug", h.list)
+	g.GET("/w/:slug/e/:event", h.event)
+	g.GET("/w/:slug/contact", h.contact)
+	g.POST("/w/:slug/book", h.book)
+	g.GET("/m/:token", h.manage)
+	g.POST("/m/:token/cancel", h.cancel)
+	g.GET("/m/:token/ics", h.icsAll)
+	g.GET("/m/:token/ics/:booking", h.icsOne)
 }
 
 // open loads the link of the request's slug, answering 404 itself when

@@ -61,7 +61,11 @@ func serveStore(ctx context.Context, cfg Config, store *booking.Store, log *slog
 	if err != nil {
 		return err
 	}
-	router := handlers.NewRouter(handlers.Deps{Store: store, Log: log, BaseURL: cfg.BaseURL, Secret: secret})
+	deps, err := buildDeps(store, log, cfg.BaseURL, secret)
+	if err != nil {
+		return err
+	}
+	router := handlers.NewRouter(deps)
 	srv := &http.Server{
 		Handler:           router,
 		ReadHeaderTimeout: readHeaderTimeout,

@@ -1,0 +1,38 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+
+	"groupbook/assets"
+	"groupbook/booking"
+	"groupbook/handlers"
+	"groupbook/locales"
+	"groupbook/widget"
+)
+
+// buildDeps loads everything the handlers need that is parsed once at
+// start: translations, static files and templates. Any broken file stops
+// the server here rather than in front of a client.
+func buildDeps(store *booking.Store, log *slog.Logger, baseURL, secret string) (handlers.Deps, error) {
+	bundle, err := locales.Load()
+	if err != nil {
+		return handlers.Deps{}, fmt.Errorf("load translations: %w", err)
+	}
+	bundle.Report = func(lang, id string, err error) {
+		log.Warn("translation problem", "lang", lang, "id", id, "err", err)
+	}
+	a, err := assets.New()
+	if err != nil {
+		return handlers.Deps{}, fmt.Errorf("load assets: %w", err)
+	}
+	views, err := handlers.NewViews(a)
+	if err != nil {
+		return handlers.Deps{}, fmt.Errorf("parse templates: %w", err)
+	}
+	return handlers.Deps{
+		Store: store, Log: log, BaseURL: baseURL, Secret: secret,
+		Flow:    widget.NewFlow(store, widget.NewSigner(secret)),
+		Locales: bundle, Assets: a, Views: views,
+	}, nil
+}
