@@ -62,7 +62,7 @@ func TestWidgetFraming(t *testing.T) {
 		if framed.doc.Find("body").AttrOr("data-gb-frame", "") != "f1" || framed.doc.Find("body").AttrOr("data-gb-parent", "") != "https://sunrise.example" {
 			t.Error("frame id or parent origin not passed to widget.js")
 		}
-		if href := framed.doc.Find(".gb-event a").AttrOr("href", ""); !strings.Contains(href, "embed=1") || !strings.Contains(href, "gbframe=f1") {
+		if href := framed.doc.Find("a.gb-event").AttrOr("href", ""); !strings.Contains(href, "embed=1") || !strings.Contains(href, "gbframe=f1") {
 			t.Errorf("framed link %q loses the frame parameters", href)
 		}
 		bad := e.get("/w/sunrise?embed=1&gbframe=%3Cx%3E&parent=javascript%3Aalert(1)")

@@ -28,7 +28,7 @@ func TestWidgetHappyPath(t *testing.T) {
 		if n := list.doc.Find(".gb-event").Length(); n != 4 {
 			t.Fatalf("%d events listed, want 4", n)
 		}
-		href, _ := list.doc.Find(".gb-event a").First().Attr("href")
+		href, _ := list.doc.Find("a.gb-event").First().Attr("href")
 		if !strings.Contains(href, "/w/sunrise/e/") || !strings.Contains(href, "utm_source=instagram") {
 			t.Fatalf("event link %q does not keep the UTM parameters", href)
 		}

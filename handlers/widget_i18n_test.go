@@ -48,7 +48,7 @@ func TestWidgetLanguagesAndPlurals(t *testing.T) {
 			}
 		}
 		// The time is local to the studio (18:00 Budapest), not UTC.
-		if got := e.get("/w/sunrise").text(".gb-event-time"); !strings.HasPrefix(got, "18:00") {
+		if got := e.get("/w/sunrise").text(".gb-event__time"); !strings.HasPrefix(got, "18:00") {
 			t.Errorf("time %q, want 18:00 local", got)
 		}
 		// Accept-Language when nothing else says.
@@ -70,7 +70,7 @@ func TestWidgetLanguagesAndPlurals(t *testing.T) {
 		}
 		// The chosen language follows the client through the links, and the
 		// switcher offers all five.
-		if href, _ := p.doc.Find(".gb-event a").First().Attr("href"); !strings.Contains(href, "lang=uk") {
+		if href, _ := p.doc.Find("a.gb-event").First().Attr("href"); !strings.Contains(href, "lang=uk") {
 			t.Errorf("event link %q loses the language", href)
 		}
 		if n := p.doc.Find(".gb-lang a").Length(); n != 5 {
