@@ -2,6 +2,7 @@ package booking_test
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
 
 	"groupbook/booking"
@@ -35,5 +36,32 @@ func BenchmarkReserve(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// BenchmarkReserveParallel measures throughput with many clients booking at
+// once (GOMAXPROCS × 8 goroutines), each into events of its own so they do
+// not queue on one row: the cost of concurrency itself.
+func BenchmarkReserveParallel(b *testing.B) {
+	for _, kind := range []string{booktest.SQLite, booktest.Postgres} {
+		b.Run(kind, func(b *testing.B) {
+			db := booktest.Open(b, kind)
+			f := booktest.Seed(b, db)
+			evs := f.YogaEvents(b, 64, 10000)
+			var next atomic.Int64
+			b.SetParallelism(8)
+			b.ReportAllocs()
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				ctx := context.Background()
+				for pb.Next() {
+					i := int(next.Add(1))
+					if _, err := f.Store.Reserve(ctx, req(f, i, 1, evs[i%len(evs)])); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
 	}
 }

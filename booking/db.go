@@ -26,7 +26,11 @@ type DBOptions struct {
 // concurrent writers: WAL so readers never block, a busy timeout instead of
 // an immediate error, foreign keys on, and BEGIN IMMEDIATE so a transaction
 // takes the write lock up front rather than failing on upgrade.
-const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(30000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+
+// sqliteMaxConns bounds the SQLite pool: enough for concurrent readers (WAL
+// lets them run beside the writer), few enough that writers queue in Go.
+const sqliteMaxConns = 8
 
 // IsPostgresURL tells whether a database URL names PostgreSQL rather than an
 // SQLite file.
@@ -58,6 +62,12 @@ func OpenDB(dsn string, opts DBOptions) (*bun.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
+	// SQLite runs one writer at a time whatever the pool size. A small pool
+	// makes a burst of requests wait in Go's connection queue, in order,
+	// instead of all polling SQLite's busy handler, which under heavy load
+	// can time out with SQLITE_BUSY.
+	sqldb.SetMaxOpenConns(sqliteMaxConns)
+	sqldb.SetMaxIdleConns(sqliteMaxConns)
 	return bun.NewDB(sqldb, sqlitedialect.New()), nil
 }
 

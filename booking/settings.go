@@ -37,6 +37,15 @@ func (s *Store) SettingOrCreate(ctx context.Context, key string, make func() (st
 	return st.Value, nil
 }
 
+// Setting reads a stored setting; ErrNotFound when there is none.
+func (s *Store) Setting(ctx context.Context, key string) (string, error) {
+	st := new(setting)
+	if err := s.db.NewSelect().Model(st).Where("key = ?", key).Scan(ctx); err != nil {
+		return "", notFound(err, "setting", key)
+	}
+	return st.Value, nil
+}
+
 // RandomSecret returns 32 random bytes, hex-encoded.
 func RandomSecret() (string, error) {
 	b := make([]byte, 32)

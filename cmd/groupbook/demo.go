@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -88,18 +87,15 @@ func resetDemoDatabase(ctx context.Context, dsn string) error {
 	return nil
 }
 
-// checkDemoMarker reads the setting loadDemo writes first. It reads the
-// settings table directly because the store has no getter for a setting
-// that must not be created when missing.
+// checkDemoMarker reads the setting loadDemo writes first.
 func checkDemoMarker(ctx context.Context, dsn string) error {
 	db, err := booking.OpenDB(dsn, booking.DBOptions{MaxOpenConns: 1})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	var v string
-	err = db.NewSelect().Table("settings").Column("value").Where("key = ?", demoMarkerKey).Scan(ctx, &v)
-	if errors.Is(err, sql.ErrNoRows) {
+	_, err = booking.NewStore(db).Setting(ctx, demoMarkerKey)
+	if errors.Is(err, booking.ErrNotFound) {
 		return errors.New("it has no demo marker")
 	}
 	if err != nil {

@@ -1,0 +1,606 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/cdproto/target"
+	"github.com/chromedp/chromedp"
+
+	"groupbook/booking"
+	"groupbook/booking/booktest"
+)
+
+// Environment of the browser test.
+const (
+	// envRequireBrowser makes a missing Chromium fail the test, not skip it
+	// (CI sets it, so the browser test cannot silently stop running).
+	envRequireBrowser = "GROUPBOOK_TEST_REQUIRE_BROWSER"
+	// envArtifacts is a folder for the screenshots; without it they go to a
+	// temporary folder that the test removes.
+	envArtifacts = "GROUPBOOK_TEST_ARTIFACTS"
+)
+
+// chromiumPath finds Debian's Chromium, or skips (fails under
+// GROUPBOOK_TEST_REQUIRE_BROWSER=1) with what to install.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	msg := "Chromium not found (looked for /usr/bin/chromium, chromium, chromium-browser in PATH): " +
+		"install it with `apt-get install -y chromium` to run the browser test"
+	if os.Getenv(envRequireBrowser) == "1" {
+		t.Fatal(msg + " (" + envRequireBrowser + "=1)")
+	}
+	t.Skip(msg)
+	return ""
+}
+
+// browserProblems collects what the browser reports in the host page and in
+// the widget's frame: console errors, uncaught exceptions and error-level log
+// entries, which is where Chromium reports CSP violations (source
+// "security"). The listeners run on chromedp's reading goroutines, so they
+// only append under the lock; the test logs and judges at the end.
+type browserProblems struct {
+	mu       sync.Mutex
+	problems []string // fail the test
+	notes    []string // logged only (warnings, the ignored favicon 404)
+}
+
+func (b *browserProblems) add(bad bool, format string, args ...any) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if bad {
+		b.problems = append(b.problems, fmt.Sprintf(format, args...))
+	} else {
+		b.notes = append(b.notes, fmt.Sprintf(format, args...))
+	}
+}
+
+// listener is a chromedp listener for one target (where names it in the
+// report). It is given with chromedp.WithListener, so it sees the events from
+// the moment the context attaches, including the ones Chromium replays on
+// attach: Runtime.enable reports the console messages and exceptions stored
+// so far, and Log.enable the log entries, so nothing the frame logged before
+// the test attached to it is lost.
+func (b *browserProblems) listener(where string) func(ev any) {
+	return func(ev any) {
+		switch ev := ev.(type) {
+		case *runtime.EventConsoleAPICalled:
+			var args []string
+			for _, a := range ev.Args {
+				switch {
+				case len(a.Value) > 0:
+					args = append(args, string(a.Value))
+				case a.Description != "":
+					args = append(args, a.Description)
+				default:
+					args = append(args, string(a.Type))
+				}
+			}
+			text := strings.Join(args, " ")
+			switch ev.Type {
+			case runtime.ConsoleAPICalledTypeError, runtime.ConsoleAPICalledTypeAssert:
+				b.add(true, "%s: console.%s: %s", where, ev.Type, text)
+			case runtime.ConsoleAPICalledTypeWarning:
+				b.add(false, "%s: console.%s: %s", where, ev.Type, text)
+			}
+		case *runtime.EventExceptionThrown:
+			d := ev.ExceptionDetails
+			text := d.Text
+			if d.Exception != nil && d.Exception.Description != "" {
+				text += " " + d.Exception.Description
+			}
+			b.add(true, "%s: uncaught exception at %s:%d:%d: %s", where, d.URL, d.LineNumber+1, d.ColumnNumber+1, text)
+		case *log.EventEntryAdded:
+			e := ev.Entry
+			line := fmt.Sprintf("%s: log %s/%s: %s %s", where, e.Source, e.Level, e.Text, e.URL)
+			switch {
+			case e.Level == log.EntryLevelError && e.Source == log.EntrySourceNetwork && strings.HasSuffix(e.URL, "/favicon.ico"):
+				// Chromium asks the host page for a favicon it does not have.
+				b.add(false, "%s (ignored: missing favicon)", line)
+			case e.Level == log.EntryLevelError, e.Source == log.EntrySourceSecurity:
+				b.add(true, "%s", line)
+			case e.Level == log.EntryLevelWarning:
+				b.add(false, "%s", line)
+			}
+		}
+	}
+}
+
+// report logs everything and fails the test for each problem.
+func (b *browserProblems) report(t *testing.T) {
+	t.Helper()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, n := range b.notes {
+		t.Logf("browser: %s", n)
+	}
+	for _, p := range b.problems {
+		t.Errorf("browser: %s", p)
+	}
+}
+
+// hostPage is the studio's own website: a heading and the embed snippet.
+func hostPage(widgetOrigin string) http.Handler {
+	page := `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sunrise Yoga</title>
+</head>
+<body>
+<h1>Sunrise Yoga</h1>
+<p>Book a class below.</p>
+<script src="` + widgetOrigin + `/embed.js" data-groupbook="sunrise" async></script>
+<p>Király utca 1, Budapest</p>
+</body>
+</html>
+`
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, page)
+	})
+}
+
+// TestWidgetInBrowser books as a real client in headless Chromium: the
+// widget is embedded with embed.js in a studio's page on another origin
+// (another site, too: 127.0.0.1 and localhost), and the client picks a
+// Tuesday class, two more Tuesdays and two seats, fills in the contact form,
+// confirms and cancels one of the three bookings. On the way it checks that
+// the frame is always as tall as its content, that the step's heading is on
+// screen, that neither page logs an error or a CSP violation, and what the
+// database holds; it saves a screenshot of every step.
+//
+// It runs on SQLite only: what it tests is the browser side (htmx, widget.js,
+// embed.js, the CSP, the templates); the store behaves the same on both
+// databases, and the HTTP tests run the same flow on each.
+func TestWidgetInBrowser(t *testing.T) {
+	chromium := chromiumPath(t)
+
+	db := booktest.Open(t, booktest.SQLite)
+	e := newWidgetEnv(t, db)
+	evs := tueThuYoga(t, e, 10)
+	budapest, err := time.LoadLocation(e.f.Location.TimeZone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The client's picks: the first Tuesday, then the next two Tuesdays
+	// (the series alternates Tuesday, Thursday from Tuesday 3 March).
+	picked := []booking.Event{evs[0], evs[2], evs[4]}
+	for _, ev := range picked {
+		if wd := ev.StartsAt.In(budapest).Weekday(); wd != time.Tuesday {
+			t.Fatalf("event %d starts on %s, want a Tuesday", ev.ID, wd)
+		}
+	}
+
+	widgetSrv := httptest.NewServer(e.router)
+	defer widgetSrv.Close()
+	// The widget is served as localhost, the studio's page as 127.0.0.1:
+	// two sites, so Chromium runs the frame in its own process, as it
+	// would on a real studio's website.
+	widgetOrigin := strings.Replace(widgetSrv.URL, "127.0.0.1", "localhost", 1)
+	hostSrv := httptest.NewServer(hostPage(widgetOrigin))
+	defer hostSrv.Close()
+	hostOrigin := hostSrv.URL
+
+	// The studio allows its website to frame the widget, so the test runs
+	// under the frame-ancestors policy a configured link sends.
+	e.f.Link.AllowedOrigins = hostOrigin
+	if err := e.f.Store.SaveLink(context.Background(), e.f.Link); err != nil {
+		t.Fatal(err)
+	}
+
+	shots := os.Getenv(envArtifacts)
+	if shots == "" {
+		shots = t.TempDir()
+	} else if shots, err = filepath.Abs(shots); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	// The browser lives as long as the test (bounded too, should a cleanup
+	// hang); the scenario below has its own, shorter deadline. A context
+	// with a deadline given to the first Run would bind the browser's life
+	// to it, and no screenshot of the failure could be taken.
+	browserCtx, cancelBrowser := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancelBrowser()
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(browserCtx, append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)...)
+	defer cancelAlloc()
+	problems := &browserProblems{}
+	hostCtx, cancelHost := chromedp.NewContext(allocCtx, chromedp.WithListener(problems.listener("host page")))
+	defer cancelHost()
+
+	started := time.Now()
+	if err := chromedp.Do(hostCtx); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	t.Logf("Chromium started in %v", time.Since(started).Round(time.Millisecond))
+
+	ctx, cancel := context.WithTimeout(hostCtx, 60*time.Second)
+	defer cancel()
+
+	b := &browserRun{t: t, tab: hostCtx, ctx: ctx, dir: shots, start: time.Now(), last: time.Now(), problems: problems}
+	defer b.finish()
+
+	// 1. The studio's page, with the widget's frame in it.
+	b.host(chromedp.EmulateViewport(390, 844), chromedp.Navigate(hostOrigin+"/"), chromedp.WaitVisible(chromedp.CSS("iframe.groupbook-frame")))
+	if got := evalHost[string](b, `document.querySelector('h1').textContent`); got != "Sunrise Yoga" {
+		t.Errorf("host page heading %q", got)
+	}
+	b.attachFrame(widgetOrigin + "/w/sunrise?")
+	b.frame(chromedp.WaitVisible(chromedp.CSS(".gb-event a")))
+	if n := evalFrame[int](b, `document.querySelectorAll('.gb-event').length`); n != 12 {
+		t.Errorf("%d events listed, want the 12 of the series", n)
+	}
+	b.step("list")
+	tall := b.lastHeight > 480
+
+	// 2. The first Tuesday, then Book another filtered to Tuesdays.
+	b.frame(chromedp.Click(chromedp.CSS(fmt.Sprintf(`.gb-event a[href*="/e/%d?"]`, picked[0].ID))))
+	b.frame(chromedp.WaitVisible(chromedp.CSS("fieldset.gb-another")))
+	b.frame(chromedp.Click(chromedp.Search(`//fieldset[contains(@class,"gb-another")]//button[contains(@class,"gb-chip")][normalize-space()="Tue"]`)))
+	b.frame(chromedp.WaitVisible(chromedp.CSS(`.gb-chip[aria-pressed="true"]`)))
+	if got := evalFrame[string](b, `document.querySelector('.gb-chip[aria-pressed="true"]').textContent.trim()`); got != "Tue" {
+		t.Errorf("pressed chip %q, want Tue", got)
+	}
+	others := evalFrame[[]string](b, `Array.from(document.querySelectorAll('input[name=also]'), i => i.value)`)
+	if len(others) != 5 {
+		t.Errorf("Tuesdays shown: %v, want the 5 other Tuesdays", others)
+	}
+	for _, ev := range picked[1:] {
+		b.frame(chromedp.Click(chromedp.CSS(fmt.Sprintf(`input[name=also][value="%d"]`, ev.ID))))
+	}
+	b.frame(chromedp.Click(chromedp.CSS(`.gb-stepper [data-gb-step="1"]`)))
+	if got := evalFrame[string](b, `document.querySelector('input[name=seats]').value`); got != "2" {
+		t.Errorf("seats %q after one +, want 2", got)
+	}
+	if got := evalFrame[int](b, `document.querySelectorAll('input[name=also]:checked').length`); got != 2 {
+		t.Errorf("%d Book another boxes ticked, want 2", got)
+	}
+	b.step("event-tuesdays")
+	tall = tall || b.lastHeight > 480
+
+	// 3. Contact.
+	b.frame(chromedp.Click(chromedp.CSS(`form.gb-select > button[type=submit]:not([name])`)))
+	b.frame(chromedp.WaitVisible(chromedp.ID("gb-first_name")))
+	if got := evalFrame[int](b, `document.querySelectorAll('.gb-summary li').length`); got != 3 {
+		t.Errorf("%d events in the contact step's summary, want 3", got)
+	}
+	b.frame(
+		chromedp.SendKeys(chromedp.ID("gb-first_name"), "Anna"),
+		chromedp.SendKeys(chromedp.ID("gb-last_name"), "Kovács"),
+		chromedp.SendKeys(chromedp.ID("gb-phone"), "+36 20 123 4567"),
+	)
+	b.step("contact")
+
+	// 4. Confirmation.
+	b.frame(chromedp.Click(chromedp.CSS(`form.gb-contact button[type=submit]`)))
+	b.frame(chromedp.WaitVisible(chromedp.CSS(".gb-bookings")))
+	if n := evalFrame[int](b, `document.querySelectorAll('.gb-booking').length`); n != 3 {
+		t.Fatalf("%d bookings on the confirmation page, want 3", n)
+	}
+	b.step("confirmation")
+	tall = tall || b.lastHeight > 480
+
+	// 5. Cancel the first booking.
+	cancelID := evalFrame[string](b, `document.querySelector('form.gb-cancel input[name=booking]').value`)
+	b.frame(chromedp.Click(chromedp.CSS(`form.gb-cancel button[type=submit]`)))
+	b.frame(chromedp.WaitVisible(chromedp.CSS(".gb-booking--cancelled")))
+	if n := evalFrame[int](b, `document.querySelectorAll('.gb-booking--cancelled').length`); n != 1 {
+		t.Errorf("%d cancelled bookings shown, want 1", n)
+	}
+	if n := evalFrame[int](b, `document.querySelectorAll('.gb-booking:not(.gb-booking--cancelled)').length`); n != 2 {
+		t.Errorf("%d active bookings shown, want 2", n)
+	}
+	if got := evalFrame[string](b, `document.querySelector('.gb-booking--cancelled').id`); got != "booking-"+cancelID {
+		t.Errorf("cancelled booking shown is %q, want booking-%s", got, cancelID)
+	}
+	b.step("cancelled")
+	tall = tall || b.lastHeight > 480
+	if !tall {
+		t.Error("the frame never grew past its initial 480px, though the list of 12 events is taller")
+	}
+
+	// The database: three bookings of the client from the widget, one of
+	// them cancelled, its seats given back.
+	bg := context.Background()
+	cl, err := e.f.Store.ClientByPhone(bg, e.f.Location.ID, "+36201234567")
+	if err != nil {
+		t.Fatalf("the client: %v", err)
+	}
+	if cl.FirstName != "Anna" || cl.LastName != "Kovács" {
+		t.Errorf("client %q %q", cl.FirstName, cl.LastName)
+	}
+	active := 0
+	for _, ev := range picked {
+		bs, err := e.f.Store.EventBookings(bg, ev.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(bs) != 1 || bs[0].ClientID != cl.ID {
+			t.Errorf("event %d: bookings %+v, want one of client %d", ev.ID, bs, cl.ID)
+			continue
+		}
+		bk := bs[0]
+		if bk.Source != booking.SourceWidget || bk.Seats != 2 || bk.LinkID != e.f.Link.ID {
+			t.Errorf("booking %d: source %q, %d seats, link %d", bk.ID, bk.Source, bk.Seats, bk.LinkID)
+		}
+		want := 2
+		if idString(bk.ID) == cancelID {
+			want = 0
+			if bk.Active() {
+				t.Errorf("booking %d was cancelled in the widget but is %q", bk.ID, bk.Status)
+			}
+		} else if bk.Active() {
+			active++
+		}
+		if got := e.taken(&ev); got != want {
+			t.Errorf("event %d: %d seats taken, want %d", ev.ID, got, want)
+		}
+	}
+	if active != 2 {
+		t.Errorf("%d active bookings, want 2", active)
+	}
+	if bad := booktest.Invariant(t, db); len(bad) > 0 {
+		t.Error(bad)
+	}
+}
+
+// browserRun is one scenario in the browser: the host page's context, the
+// frame's once attached, the deadline, and the screenshots.
+type browserRun struct {
+	t        *testing.T
+	tab      context.Context // the host page's tab, without the deadline
+	ctx      context.Context // the host page's tab, under the deadline
+	frameCtx context.Context // the widget's frame, under the deadline
+	dir      string
+	start    time.Time
+	last     time.Time
+	shot     int
+	problems *browserProblems
+
+	lastHeight float64 // the frame's content height at the last step
+
+	cancelFrame, cancelFrameDeadline context.CancelFunc
+}
+
+func (b *browserRun) fail(what string, err error) {
+	b.t.Helper()
+	b.t.Fatalf("%s (after %v): %v", what, time.Since(b.start).Round(time.Millisecond), err)
+}
+
+// host runs actions in the host page.
+func (b *browserRun) host(actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, actions...); err != nil {
+		b.fail("host page", err)
+	}
+}
+
+// frame runs actions in the widget's frame.
+func (b *browserRun) frame(actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.frameCtx, actions...); err != nil {
+		b.fail("widget frame", err)
+	}
+}
+
+// evalHost evaluates js in the host page.
+func evalHost[T any](b *browserRun, js string) T {
+	b.t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		b.fail("host page: "+js, err)
+	}
+	return v
+}
+
+// evalFrame evaluates js in the widget's frame.
+func evalFrame[T any](b *browserRun, js string) T {
+	b.t.Helper()
+	v, err := chromedp.Run(b.frameCtx, chromedp.Evaluate[T](js))
+	if err != nil {
+		b.fail("widget frame: "+js, err)
+	}
+	return v
+}
+
+// attachFrame attaches to the widget's frame.
+//
+// The frame comes from another site (localhost in a page of 127.0.0.1), so
+// Chromium's site isolation runs it in its own renderer process as an
+// out-of-process iframe: a separate DevTools target of type "iframe". The
+// host tab's DOM has only the <iframe> element, with no content document,
+// so chromedp.FromNode on it finds nothing in chromedp v0.23 (and its events
+// do not reach the host tab's context). What works is what chromedp
+// documents for this case (WithTargetID): find the frame's target with
+// chromedp.Targets, and open a context on it with chromedp.WithTargetID;
+// actions in that context (queries, clicks, keys, Evaluate) run in the frame.
+// Mouse events go to the frame's own widget, so a click lands on the element
+// as it would for a user; DOM.scrollIntoViewIfNeeded in the frame scrolls the
+// host page too. WithDetachOnCancel, because the context does not own the
+// frame: cancelling it must detach, not try to close the target.
+func (b *browserRun) attachFrame(urlPrefix string) {
+	b.t.Helper()
+	var id target.ID
+	for id == "" {
+		infos, err := chromedp.Targets(b.ctx)
+		if err != nil {
+			b.fail("list targets", err)
+		}
+		var seen []string
+		for _, in := range infos {
+			seen = append(seen, string(in.Type)+" "+in.URL)
+			if in.Type == "iframe" && strings.HasPrefix(in.URL, urlPrefix) {
+				id = in.TargetID
+			}
+		}
+		if id != "" {
+			break
+		}
+		select {
+		case <-b.ctx.Done():
+			b.fail("find the widget's frame target (is site isolation off?); targets: "+strings.Join(seen, "; "), b.ctx.Err())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	frameCtx, cancel := chromedp.NewContext(b.tab, chromedp.WithTargetID(id), chromedp.WithDetachOnCancel(),
+		chromedp.WithListener(b.problems.listener("widget frame")))
+	b.cancelFrame = cancel
+	// The first Run binds the attached target to its context: the one without
+	// the deadline, like the host tab's.
+	if err := chromedp.Do(frameCtx); err != nil {
+		b.fail("attach to the widget's frame", err)
+	}
+	deadline, _ := b.ctx.Deadline()
+	b.frameCtx, b.cancelFrameDeadline = context.WithDeadline(frameCtx, deadline)
+	b.t.Logf("%v: attached to the widget's frame (target %s)", b.since(), id)
+}
+
+// layout is what the host page and the frame see of the frame's size.
+type layout struct {
+	// Host page.
+	FrameTop    float64 `json:"frameTop"`    // the iframe's top in the host viewport
+	FrameHeight float64 `json:"frameHeight"` // the iframe's height
+	ScrollY     float64 `json:"scrollY"`
+	ViewHeight  float64 `json:"viewHeight"`
+	// Frame.
+	Content      float64 `json:"content"`      // body box height, as widget.js reports it
+	ScrollHeight float64 `json:"scrollHeight"` // the frame document's scrollHeight
+	InnerHeight  float64 `json:"innerHeight"`
+	HeadingTop   float64 `json:"headingTop"` // the step's heading, in the frame
+	HeadingText  string  `json:"headingText"`
+}
+
+const (
+	hostLayoutJS = `(() => {
+	const r = document.querySelector('iframe.groupbook-frame').getBoundingClientRect();
+	return {frameTop: r.top, frameHeight: r.height, scrollY: window.scrollY, viewHeight: window.innerHeight};
+})()`
+	// The same measure as widget.js's contentHeight.
+	frameLayoutJS = `(() => {
+	const b = document.body, h = document.querySelector('#gb-widget h1');
+	return {
+		content: Math.ceil(Math.max(b.getBoundingClientRect().height, b.scrollHeight)),
+		scrollHeight: document.documentElement.scrollHeight, innerHeight: window.innerHeight,
+		headingTop: h ? h.getBoundingClientRect().top : -1, headingText: h ? h.textContent.trim() : ''
+	};
+})()`
+)
+
+func (b *browserRun) layout() layout {
+	b.t.Helper()
+	h := evalHost[layout](b, hostLayoutJS)
+	f := evalFrame[layout](b, frameLayoutJS)
+	f.FrameTop, f.FrameHeight, f.ScrollY, f.ViewHeight = h.FrameTop, h.FrameHeight, h.ScrollY, h.ViewHeight
+	return f
+}
+
+// ok tells whether the frame fits its content and the step's heading is on
+// the host page's screen.
+func (l layout) ok() bool {
+	top := l.FrameTop + l.HeadingTop
+	return math.Abs(l.FrameHeight-l.Content) <= 2 && l.HeadingTop >= 0 && top >= 0 && top < l.ViewHeight
+}
+
+// step waits until the frame has been resized to the step's content (the
+// height travels by postMessage, so it lands a moment after the swap), then
+// checks the layout and saves a screenshot of the host page.
+func (b *browserRun) step(name string) {
+	b.t.Helper()
+	wait := time.Now().Add(5 * time.Second)
+	l := b.layout()
+	for !l.ok() && time.Now().Before(wait) {
+		select {
+		case <-b.ctx.Done():
+			b.fail("step "+name, b.ctx.Err())
+		case <-time.After(50 * time.Millisecond):
+		}
+		l = b.layout()
+	}
+	if math.Abs(l.FrameHeight-l.Content) > 2 {
+		b.t.Errorf("%s: the iframe is %.0fpx tall, its content %.0fpx", name, l.FrameHeight, l.Content)
+	}
+	if l.ScrollHeight > l.InnerHeight+1 {
+		b.t.Errorf("%s: the frame scrolls (document %.0fpx in a %.0fpx frame)", name, l.ScrollHeight, l.InnerHeight)
+	}
+	if top := l.FrameTop + l.HeadingTop; l.HeadingTop < 0 || top < 0 || top >= l.ViewHeight {
+		b.t.Errorf("%s: the heading %q is off screen (%.0fpx from the top of a %.0fpx viewport; host scrolled to %.0f)",
+			name, l.HeadingText, top, l.ViewHeight, l.ScrollY)
+	}
+	b.lastHeight = l.Content
+	b.shot++
+	path := b.screenshot(b.ctx, fmt.Sprintf("%02d-%s", b.shot, name))
+	b.t.Logf("%v (+%v): %s: %q; frame %.0fpx (content %.0fpx), host scrolled to %.0f; %s",
+		b.since(), time.Since(b.last).Round(time.Millisecond), name, l.HeadingText, l.FrameHeight, l.Content, l.ScrollY, path)
+	b.last = time.Now()
+}
+
+func (b *browserRun) since() time.Duration { return time.Since(b.start).Round(time.Millisecond) }
+
+// screenshot saves a full-page PNG of the host page and returns its path.
+func (b *browserRun) screenshot(ctx context.Context, name string) string {
+	b.t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		b.t.Errorf("screenshot %s: %v", name, err)
+		return ""
+	}
+	path := filepath.Join(b.dir, "widget-browser-"+name+".png")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		b.t.Errorf("screenshot %s: %v", name, err)
+		return ""
+	}
+	return path
+}
+
+// finish saves a screenshot of a failure and reports the browser's problems.
+func (b *browserRun) finish() {
+	b.t.Helper()
+	if b.t.Failed() {
+		ctx, cancel := context.WithTimeout(b.tab, 10*time.Second)
+		defer cancel()
+		if path := b.screenshot(ctx, "failure"); path != "" {
+			b.t.Logf("screenshot of the failure: %s", path)
+		}
+	}
+	b.problems.report(b.t)
+	if b.cancelFrame != nil {
+		b.cancelFrameDeadline()
+		b.cancelFrame()
+	}
+}
