@@ -214,3 +214,101 @@ func TestEventPageBufferAndUnknown(t *testing.T) {
 		}
 	})
 }
+
+func TestListPagingAndFilters(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		e := newWidgetEnv(t, db)
+		e.flow.PageSize = 3
+		// Two events a day for four days: pages break inside a day.
+		for d := 0; d < 4; d++ {
+			day := time.Date(2026, 3, 3+d, 7, 0, 0, 0, time.UTC)
+			e.f.Event(t, e.f.Yoga, e.f.Sofie, day, 10)
+			e.f.Event(t, e.f.Pilates, e.f.Marton, day.Add(4*time.Hour), 8)
+		}
+		first := e.get("/w/sunrise")
+		if n := first.doc.Find(".gb-event").Length(); n != 3 {
+			t.Fatalf("first page: %d events", n)
+		}
+		more := first.doc.Find("a.gb-more")
+		href := more.AttrOr("href", "")
+		if href == "" || more.AttrOr("hx-get", "") != href || more.AttrOr("hx-swap", "") != "outerHTML" {
+			t.Fatalf("Show more link %q, hx-get %q", href, more.AttrOr("hx-get", ""))
+		}
+		// htmx gets only the next days and the next Show more; the day that
+		// continues from the first page does not repeat its heading.
+		next := e.get(href, "HX-Request", "true")
+		if strings.Contains(next.body, "<h1") || next.doc.Find(".gb-event").Length() != 3 {
+			t.Fatalf("next page fragment: %s", next.body)
+		}
+		if headings := next.doc.Find(".gb-day h2").Length(); headings != 1 {
+			t.Errorf("%d day headings on page 2, want 1 (the second day continues)", headings)
+		}
+		// Without JavaScript the same link is a full page.
+		if full := e.get(href); !strings.Contains(full.body, "<html") {
+			t.Error("Show more without htmx is not a full page")
+		}
+		last := e.get(next.doc.Find("a.gb-more").AttrOr("href", ""), "HX-Request", "true")
+		if last.doc.Find(".gb-event").Length() != 2 || last.doc.Find("a.gb-more").Length() != 0 {
+			t.Errorf("last page: %d events, more link %d", last.doc.Find(".gb-event").Length(), last.doc.Find("a.gb-more").Length())
+		}
+		// Filters: by service, by team member.
+		e.flow.PageSize = 20
+		pil := e.get("/w/sunrise?service=" + itoa64(e.f.Pilates.ID))
+		if pil.doc.Find(".gb-event").Length() != 4 || strings.Contains(pil.text(".gb-events"), "Yoga") {
+			t.Errorf("service filter: %q", pil.text(".gb-events"))
+		}
+		if sel := pil.doc.Find(`select[name=service] option[selected]`).AttrOr("value", ""); sel != itoa64(e.f.Pilates.ID) {
+			t.Errorf("selected service %q", sel)
+		}
+		if n := e.get("/w/sunrise?member=" + itoa64(e.f.Sofie.ID)).doc.Find(".gb-event").Length(); n != 4 {
+			t.Errorf("member filter: %d", n)
+		}
+		if r := e.get("/w/sunrise?service=abc&member=-1&offset=-5"); r.code != 200 || r.doc.Find(".gb-event").Length() != 8 {
+			t.Errorf("nonsense filters: %d, %d events", r.code, r.doc.Find(".gb-event").Length())
+		}
+		// A link for one service shows no filter for it.
+		one := *e.f.Link
+		one.ServiceIDs, one.TeamMemberIDs = []int64{e.f.Yoga.ID}, []int64{e.f.Sofie.ID}
+		if err := e.f.Store.SaveLink(context.Background(), &one); err != nil {
+			t.Fatal(err)
+		}
+		if r := e.get("/w/sunrise"); r.doc.Find(".gb-filters").Length() != 0 || r.doc.Find(".gb-event").Length() != 4 {
+			t.Error("a one-service link shows filters or other services")
+		}
+	})
+}
+
+func TestContactFieldsHiddenAndOptional(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		e := newWidgetEnv(t, db)
+		evs := e.f.YogaEvents(t, 1, 10)
+		link := *e.f.Link
+		link.EmailMode, link.CommentMode = booking.FieldHidden, booking.FieldHidden
+		if err := e.f.Store.SaveLink(ctx, &link); err != nil {
+			t.Fatal(err)
+		}
+		ct := e.contactForm(evs[0], "1")
+		if ct.doc.Find("#gb-email").Length() != 0 || ct.doc.Find("#gb-comment").Length() != 0 {
+			t.Error("hidden email or comment field shown")
+		}
+		if ct.doc.Find("#gb-last_name[required]").Length() != 0 {
+			t.Error("last name required though the link does not ask for it")
+		}
+		form := contact(ct.hidden("s"))
+		form.Set("email", "sneaky@example.com")
+		form.Set("comment", "not asked for")
+		form.Set("last_name", "")
+		if r := e.post("/w/sunrise/book", form); r.code != http.StatusSeeOther {
+			t.Fatalf("book: %d\n%s", r.code, r.body)
+		}
+		var b booking.Booking
+		if err := db.NewSelect().Model(&b).Limit(1).Scan(ctx); err != nil {
+			t.Fatal(err)
+		}
+		cl, _ := e.f.Store.Client(ctx, b.ClientID)
+		if b.Comment != "" || cl.Email != "" || cl.Phone != "+36201234567" {
+			t.Errorf("stored comment %q, email %q, phone %q", b.Comment, cl.Email, cl.Phone)
+		}
+	})
+}
