@@ -6,7 +6,6 @@ import (
 	"go/token"
 	"io/fs"
 	"maps"
-	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -62,7 +61,14 @@ func catalogs(t *testing.T) map[string]map[string]any {
 		if err := toml.Unmarshal(buf, &raw); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		out[strings.TrimSuffix(path.Base(name), ".toml")] = raw
+		// en.toml and admin.en.toml are one English catalog.
+		lang := fileLang(name)
+		if out[lang] == nil {
+			out[lang] = map[string]any{}
+		}
+		for id, v := range raw {
+			out[lang][id] = v
+		}
 	}
 	if out["en"] == nil {
 		t.Fatal("no en.toml")

@@ -3,8 +3,10 @@
 // binary, and the small API the rest of the code uses to pick a language and
 // render messages, plurals, dates and times.
 //
-// Message files live in messages/<lang>.toml (go-i18n v2 TOML). Ids are flat
-// snake_case. A plain string is a simple message; a table keyed by CLDR plural
+// Message files live in messages/<lang>.toml, or <area>.<lang>.toml for a
+// part of the product kept apart (admin.en.toml), in go-i18n v2 TOML. All
+// files of one language form one catalog; an id may appear in only one of
+// them. Ids are flat snake_case. A plain string is a simple message; a table keyed by CLDR plural
 // categories is a plural message (en/hu/pt: one, other; ru/uk: one, few,
 // many, other).
 //
@@ -88,8 +90,9 @@ func load(fsys fs.FS) (*Bundle, error) {
 
 	b := &Bundle{localizers: map[string]*Localizer{}}
 	tags := map[string]language.Tag{}
+	seen := map[string]string{} // lang + id -> the file that defined it
 	for _, name := range names {
-		lang := strings.TrimSuffix(name, path.Ext(name))
+		lang := fileLang(name)
 		tag, err := fileTag(lang)
 		if err != nil {
 			return nil, fmt.Errorf("locales: %s: %w", name, err)
@@ -105,7 +108,15 @@ func load(fsys fs.FS) (*Bundle, error) {
 		if err := checkTemplates(msgs); err != nil {
 			return nil, fmt.Errorf("locales: %s: %w", name, err)
 		}
-		b.langs = append(b.langs, lang)
+		for _, m := range msgs {
+			if other, ok := seen[lang+"\x00"+m.ID]; ok {
+				return nil, fmt.Errorf("locales: %s: message %q is also in %s", name, m.ID, other)
+			}
+			seen[lang+"\x00"+m.ID] = name
+		}
+		if _, ok := tags[lang]; !ok {
+			b.langs = append(b.langs, lang)
+		}
 		tags[lang] = tag
 	}
 	if !slices.Contains(b.langs, fallbackLang) {
@@ -130,6 +141,16 @@ func load(fsys fs.FS) (*Bundle, error) {
 	}
 	b.matcher = language.NewMatcher(base)
 	return b, nil
+}
+
+// fileLang is the language of a message file: "en.toml" or, for an area of
+// the product kept in its own files, "admin.en.toml".
+func fileLang(name string) string {
+	base := strings.TrimSuffix(path.Base(name), path.Ext(name))
+	if i := strings.LastIndexByte(base, '.'); i >= 0 {
+		return base[i+1:]
+	}
+	return base
 }
 
 // fileTag turns a file's base name into the tag its messages are stored under.
@@ -240,17 +261,23 @@ func parseCandidate(s string) []language.Tag {
 // packages' tests can check the ids they use exist. It returns nil if
 // en.toml does not parse, which Load and this package's tests report.
 func MessageIDs() []string {
-	buf, err := messageFiles.ReadFile("messages/" + fallbackLang + ".toml")
-	if err != nil {
-		return nil
-	}
-	var raw map[string]any
-	if err := toml.Unmarshal(buf, &raw); err != nil {
-		return nil
-	}
-	ids := make([]string, 0, len(raw))
-	for id := range raw {
-		ids = append(ids, id)
+	names, _ := fs.Glob(messageFiles, "messages/*.toml")
+	var ids []string
+	for _, name := range names {
+		if fileLang(name) != fallbackLang {
+			continue
+		}
+		buf, err := messageFiles.ReadFile(name)
+		if err != nil {
+			return nil
+		}
+		var raw map[string]any
+		if err := toml.Unmarshal(buf, &raw); err != nil {
+			return nil
+		}
+		for id := range raw {
+			ids = append(ids, id)
+		}
 	}
 	slices.Sort(ids)
 	return ids
