@@ -37,7 +37,7 @@ type User struct {
 
 // CreateUser stores a user with a bcrypt hash of the password.
 func (s *Store) CreateUser(ctx context.Context, email, name, password string, role Role) (*User, error) {
-	email = strings.ToLower(strings.TrimSpace(email))
+	email = normalizeEmail(email)
 	c := newChecker()
 	c.email("email", email, true)
 	c.text("name", name, false, MaxNameLen)
@@ -72,7 +72,7 @@ func (s *Store) CreateUser(ctx context.Context, email, name, password string, ro
 // bcrypt comparison so timing does not tell them apart.
 func (s *Store) Authenticate(ctx context.Context, email, password string) (*User, error) {
 	u := new(User)
-	err := s.db.NewSelect().Model(u).Where("email = ?", strings.ToLower(strings.TrimSpace(email))).Scan(ctx)
+	err := s.db.NewSelect().Model(u).Where("email = ?", normalizeEmail(email)).Scan(ctx)
 	hash := []byte(u.PasswordHash)
 	if err != nil {
 		hash = dummyHash()
@@ -89,3 +89,24 @@ var dummyHash = sync.OnceValue(func() []byte {
 	h, _ := bcrypt.GenerateFromPassword([]byte("groupbook-no-such-user"), bcrypt.DefaultCost)
 	return h
 })
+
+// normalizeEmail makes sign-in case-insensitive.
+func normalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// User loads one user.
+func (s *Store) User(ctx context.Context, id int64) (*User, error) {
+	u := new(User)
+	if err := s.db.NewSelect().Model(u).Where("id = ?", id).Scan(ctx); err != nil {
+		return nil, notFound(err, "user", id)
+	}
+	return u, nil
+}
+
+// Users lists every user, by email.
+func (s *Store) Users(ctx context.Context) ([]User, error) {
+	var out []User
+	if err := s.db.NewSelect().Model(&out).Order("email").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	return out, nil
+}
