@@ -56,6 +56,7 @@ func NewRouter(d Deps) *gin.Engine {
 		r.HTMLRender = d.Views
 		addAssetRoutes(r, d)
 		addWidgetRoutes(r, d)
+		addAdminRoutes(r, d)
 	}
 	return r
 }

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -31,6 +33,9 @@ const (
 	// envArtifacts is a folder for the screenshots; without it they go to a
 	// temporary folder that the test removes.
 	envArtifacts = "GROUPBOOK_TEST_ARTIFACTS"
+
+	// A phone's viewport (CSS pixels).
+	viewportWidth, viewportHeight = 390, 844
 )
 
 // chromiumPath finds Debian's Chromium, or skips (fails under
@@ -60,6 +65,9 @@ type browserProblems struct {
 	mu       sync.Mutex
 	problems []string // fail the test
 	notes    []string // logged only (warnings, the ignored favicon 404)
+	// stop ends the scenario at the first problem, so that a frame the CSP
+	// refused, say, fails at once with the reason rather than at the deadline.
+	stop context.CancelCauseFunc
 }
 
 func (b *browserProblems) add(bad bool, format string, args ...any) {
@@ -67,6 +75,9 @@ func (b *browserProblems) add(bad bool, format string, args ...any) {
 	defer b.mu.Unlock()
 	if bad {
 		b.problems = append(b.problems, fmt.Sprintf(format, args...))
+		if b.stop != nil {
+			b.stop(errors.New("the browser reported: " + b.problems[0]))
+		}
 	} else {
 		b.notes = append(b.notes, fmt.Sprintf(format, args...))
 	}
@@ -252,34 +263,46 @@ func TestWidgetInBrowser(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(hostCtx, 60*time.Second)
 	defer cancel()
+	ctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	problems.mu.Lock()
+	problems.stop = stop
+	problems.mu.Unlock()
 
 	b := &browserRun{t: t, tab: hostCtx, ctx: ctx, dir: shots, start: time.Now(), last: time.Now(), problems: problems}
 	defer b.finish()
 
-	// 1. The studio's page, with the widget's frame in it.
-	b.host(chromedp.EmulateViewport(390, 844), chromedp.Navigate(hostOrigin+"/"), chromedp.WaitVisible(chromedp.CSS("iframe.groupbook-frame")))
+	// 1. The studio's page, with the widget's frame in it, showing the list.
+	b.host(chromedp.EmulateViewport(viewportWidth, viewportHeight), chromedp.Navigate(hostOrigin+"/"),
+		chromedp.WaitVisible(chromedp.CSS("iframe.groupbook-frame")))
 	if got := evalHost[string](b, `document.querySelector('h1').textContent`); got != "Sunrise Yoga" {
 		t.Errorf("host page heading %q", got)
 	}
 	b.attachFrame(widgetOrigin + "/w/sunrise?")
-	b.frame(chromedp.WaitVisible(chromedp.CSS(".gb-event a")))
+	b.frame(chromedp.WaitVisible(chromedp.CSS(".gb-events a")))
+	// Every step below must be an htmx swap inside this one document: a
+	// full page load would lose the mark.
+	b.frame(chromedp.Evaluate[chromedp.Void](`window.gbTestMark = 1`))
 	if n := evalFrame[int](b, `document.querySelectorAll('.gb-event').length`); n != 12 {
 		t.Errorf("%d events listed, want the 12 of the series", n)
 	}
-	b.step("list")
-	tall := b.lastHeight > 480
+	b.settled("list", false)
+	b.snap("list")
 
-	// 2. The first Tuesday, then Book another filtered to Tuesdays.
-	b.frame(chromedp.Click(chromedp.CSS(fmt.Sprintf(`.gb-event a[href*="/e/%d?"]`, picked[0].ID))))
+	// 2. The first Tuesday; Book another filtered to Tuesdays, two of them
+	// ticked; two seats.
+	b.frame(chromedp.Click(chromedp.CSS(fmt.Sprintf(`.gb-events a[href*="/w/sunrise/e/%d?"]`, picked[0].ID))))
 	b.frame(chromedp.WaitVisible(chromedp.CSS("fieldset.gb-another")))
+	b.settled("event", true)
 	b.frame(chromedp.Click(chromedp.Search(`//fieldset[contains(@class,"gb-another")]//button[contains(@class,"gb-chip")][normalize-space()="Tue"]`)))
 	b.frame(chromedp.WaitVisible(chromedp.CSS(`.gb-chip[aria-pressed="true"]`)))
+	b.settled("event, Tuesdays", true)
 	if got := evalFrame[string](b, `document.querySelector('.gb-chip[aria-pressed="true"]').textContent.trim()`); got != "Tue" {
 		t.Errorf("pressed chip %q, want Tue", got)
 	}
-	others := evalFrame[[]string](b, `Array.from(document.querySelectorAll('input[name=also]'), i => i.value)`)
-	if len(others) != 5 {
-		t.Errorf("Tuesdays shown: %v, want the 5 other Tuesdays", others)
+	if got, want := evalFrame[[]string](b, `Array.from(document.querySelectorAll('input[name=also]'), i => i.value)`),
+		[]string{idString(evs[2].ID), idString(evs[4].ID), idString(evs[6].ID), idString(evs[8].ID), idString(evs[10].ID)}; !slices.Equal(got, want) {
+		t.Errorf("Book another after Tue: events %v, want the other Tuesdays %v", got, want)
 	}
 	for _, ev := range picked[1:] {
 		b.frame(chromedp.Click(chromedp.CSS(fmt.Sprintf(`input[name=also][value="%d"]`, ev.ID))))
@@ -291,48 +314,54 @@ func TestWidgetInBrowser(t *testing.T) {
 	if got := evalFrame[int](b, `document.querySelectorAll('input[name=also]:checked').length`); got != 2 {
 		t.Errorf("%d Book another boxes ticked, want 2", got)
 	}
-	b.step("event-tuesdays")
-	tall = tall || b.lastHeight > 480
+	b.snap("event-tuesdays")
 
 	// 3. Contact.
 	b.frame(chromedp.Click(chromedp.CSS(`form.gb-select > button[type=submit]:not([name])`)))
 	b.frame(chromedp.WaitVisible(chromedp.ID("gb-first_name")))
-	if got := evalFrame[int](b, `document.querySelectorAll('.gb-summary li').length`); got != 3 {
-		t.Errorf("%d events in the contact step's summary, want 3", got)
+	b.settled("contact", true)
+	if got := evalFrame[[]string](b, `Array.from(document.querySelectorAll('.gb-summary li'), li => li.textContent)`); len(got) != 3 {
+		t.Errorf("the contact step's summary lists %q, want 3 events", got)
 	}
 	b.frame(
 		chromedp.SendKeys(chromedp.ID("gb-first_name"), "Anna"),
 		chromedp.SendKeys(chromedp.ID("gb-last_name"), "Kovács"),
 		chromedp.SendKeys(chromedp.ID("gb-phone"), "+36 20 123 4567"),
 	)
-	b.step("contact")
+	b.snap("contact")
 
 	// 4. Confirmation.
-	b.frame(chromedp.Click(chromedp.CSS(`form.gb-contact button[type=submit]`)))
+	b.frame(chromedp.Click(chromedp.Search(`//form[contains(@class,"gb-contact")]//button[@type="submit"][normalize-space()="Confirm booking"]`)))
 	b.frame(chromedp.WaitVisible(chromedp.CSS(".gb-bookings")))
+	b.settled("confirmation", true)
 	if n := evalFrame[int](b, `document.querySelectorAll('.gb-booking').length`); n != 3 {
 		t.Fatalf("%d bookings on the confirmation page, want 3", n)
 	}
-	b.step("confirmation")
-	tall = tall || b.lastHeight > 480
+	if path := evalFrame[string](b, `location.pathname`); !strings.HasPrefix(path, "/m/") {
+		t.Errorf("the frame's URL after booking is %q, want the manage page /m/…", path)
+	}
+	b.snap("confirmation")
 
 	// 5. Cancel the first booking.
 	cancelID := evalFrame[string](b, `document.querySelector('form.gb-cancel input[name=booking]').value`)
 	b.frame(chromedp.Click(chromedp.CSS(`form.gb-cancel button[type=submit]`)))
 	b.frame(chromedp.WaitVisible(chromedp.CSS(".gb-booking--cancelled")))
+	b.settled("cancelled", true)
 	if n := evalFrame[int](b, `document.querySelectorAll('.gb-booking--cancelled').length`); n != 1 {
 		t.Errorf("%d cancelled bookings shown, want 1", n)
 	}
 	if n := evalFrame[int](b, `document.querySelectorAll('.gb-booking:not(.gb-booking--cancelled)').length`); n != 2 {
 		t.Errorf("%d active bookings shown, want 2", n)
 	}
+	if n := evalFrame[int](b, `document.querySelectorAll('form.gb-cancel').length`); n != 2 {
+		t.Errorf("%d Cancel buttons left, want 2", n)
+	}
 	if got := evalFrame[string](b, `document.querySelector('.gb-booking--cancelled').id`); got != "booking-"+cancelID {
 		t.Errorf("cancelled booking shown is %q, want booking-%s", got, cancelID)
 	}
-	b.step("cancelled")
-	tall = tall || b.lastHeight > 480
-	if !tall {
-		t.Error("the frame never grew past its initial 480px, though the list of 12 events is taller")
+	b.snap("cancelled")
+	if b.maxHeight <= 480 {
+		t.Errorf("the frame never grew past its initial 480px (at most %.0fpx), though the list of 12 events is taller", b.maxHeight)
 	}
 
 	// The database: three bookings of the client from the widget, one of
@@ -393,13 +422,16 @@ type browserRun struct {
 	shot     int
 	problems *browserProblems
 
-	lastHeight float64 // the frame's content height at the last step
+	maxHeight float64 // the frame's tallest content so far
 
 	cancelFrame, cancelFrameDeadline context.CancelFunc
 }
 
 func (b *browserRun) fail(what string, err error) {
 	b.t.Helper()
+	if cause := context.Cause(b.ctx); cause != nil {
+		err = fmt.Errorf("%w (%w)", err, cause)
+	}
 	b.t.Fatalf("%s (after %v): %v", what, time.Since(b.start).Round(time.Millisecond), err)
 }
 
@@ -488,6 +520,7 @@ func (b *browserRun) attachFrame(urlPrefix string) {
 	}
 	deadline, _ := b.ctx.Deadline()
 	b.frameCtx, b.cancelFrameDeadline = context.WithDeadline(frameCtx, deadline)
+	context.AfterFunc(b.ctx, b.cancelFrameDeadline) // a problem stops the frame's actions too
 	b.t.Logf("%v: attached to the widget's frame (target %s)", b.since(), id)
 }
 
@@ -499,11 +532,16 @@ type layout struct {
 	ScrollY     float64 `json:"scrollY"`
 	ViewHeight  float64 `json:"viewHeight"`
 	// Frame.
-	Content      float64 `json:"content"`      // body box height, as widget.js reports it
-	ScrollHeight float64 `json:"scrollHeight"` // the frame document's scrollHeight
-	InnerHeight  float64 `json:"innerHeight"`
-	HeadingTop   float64 `json:"headingTop"` // the step's heading, in the frame
-	HeadingText  string  `json:"headingText"`
+	Content      float64  `json:"content"`      // body box height, as widget.js reports it
+	ScrollHeight float64  `json:"scrollHeight"` // the frame document's scrollHeight
+	InnerHeight  float64  `json:"innerHeight"`
+	ScrollWidth  float64  `json:"scrollWidth"`
+	ClientWidth  float64  `json:"clientWidth"`
+	Overflowing  []string `json:"overflowing"` // elements sticking out on the right
+	HeadingTop   float64  `json:"headingTop"`  // the step's heading, in the frame
+	HeadingText  string   `json:"headingText"`
+	Focused      bool     `json:"focused"` // the heading has the focus
+	Mark         bool     `json:"mark"`    // still the document the test marked
 }
 
 const (
@@ -511,13 +549,28 @@ const (
 	const r = document.querySelector('iframe.groupbook-frame').getBoundingClientRect();
 	return {frameTop: r.top, frameHeight: r.height, scrollY: window.scrollY, viewHeight: window.innerHeight};
 })()`
-	// The same measure as widget.js's contentHeight.
+	// content is the same measure as widget.js's contentHeight.
 	frameLayoutJS = `(() => {
-	const b = document.body, h = document.querySelector('#gb-widget h1');
+	const b = document.body, d = document.documentElement, h = document.querySelector('#gb-widget h1');
+	const name = el => el.tagName.toLowerCase() + (el.classList.length ? '.' + Array.from(el.classList).join('.') : '');
+	const over = [];
+	for (const el of b.querySelectorAll('*')) {
+		const r = el.getBoundingClientRect();
+		if (r.width > 0 && r.right > d.clientWidth + 1) {
+			let path = name(el), p = el;
+			while (!p.classList.length && p.parentElement && p.parentElement !== b) {
+				p = p.parentElement;
+				path = name(p) + ' > ' + path;
+			}
+			over.push(path + ' (' + Math.round(r.width) + 'px wide, right edge at ' + Math.round(r.right) + 'px)');
+		}
+	}
 	return {
 		content: Math.ceil(Math.max(b.getBoundingClientRect().height, b.scrollHeight)),
-		scrollHeight: document.documentElement.scrollHeight, innerHeight: window.innerHeight,
-		headingTop: h ? h.getBoundingClientRect().top : -1, headingText: h ? h.textContent.trim() : ''
+		scrollHeight: d.scrollHeight, innerHeight: window.innerHeight,
+		scrollWidth: d.scrollWidth, clientWidth: d.clientWidth, overflowing: over,
+		headingTop: h ? h.getBoundingClientRect().top : -1, headingText: h ? h.textContent.trim() : '',
+		focused: !!h && document.activeElement === h, mark: window.gbTestMark === 1
 	};
 })()`
 )
@@ -530,52 +583,99 @@ func (b *browserRun) layout() layout {
 	return f
 }
 
-// ok tells whether the frame fits its content and the step's heading is on
-// the host page's screen.
-func (l layout) ok() bool {
+// fits tells whether the iframe is as tall as its content (within 2px).
+func (l layout) fits() bool { return math.Abs(l.FrameHeight-l.Content) <= 2 }
+
+// headingOnScreen tells whether the step's heading is in the host page's
+// viewport.
+func (l layout) headingOnScreen() bool {
 	top := l.FrameTop + l.HeadingTop
-	return math.Abs(l.FrameHeight-l.Content) <= 2 && l.HeadingTop >= 0 && top >= 0 && top < l.ViewHeight
+	return l.HeadingTop >= 0 && top >= 0 && top < l.ViewHeight
 }
 
-// step waits until the frame has been resized to the step's content (the
-// height travels by postMessage, so it lands a moment after the swap), then
-// checks the layout and saves a screenshot of the host page.
-func (b *browserRun) step(name string) {
+// settle waits until the frame has been resized to its content and, after a
+// swap, the host page shows the step's heading: both travel by postMessage
+// (height, then scroll), so they land a moment after the swap. It is bounded
+// by a few seconds and by the scenario's deadline.
+func (b *browserRun) settle(name string, swapped bool) layout {
 	b.t.Helper()
 	wait := time.Now().Add(5 * time.Second)
-	l := b.layout()
-	for !l.ok() && time.Now().Before(wait) {
+	for {
+		l := b.layout()
+		if l.fits() && (!swapped || l.headingOnScreen()) || time.Now().After(wait) {
+			return l
+		}
 		select {
 		case <-b.ctx.Done():
-			b.fail("step "+name, b.ctx.Err())
+			b.fail(name, b.ctx.Err())
 		case <-time.After(50 * time.Millisecond):
 		}
-		l = b.layout()
 	}
-	if math.Abs(l.FrameHeight-l.Content) > 2 {
+}
+
+// settled checks the layout right after a step has been swapped in (or, for
+// the first, loaded): the frame fits its content and does not scroll; after a
+// swap, the heading is on the host page's screen and has the focus, and the
+// document is still the first one (htmx swapped, the frame did not reload).
+func (b *browserRun) settled(name string, swapped bool) {
+	b.t.Helper()
+	l := b.settle(name, swapped)
+	if !l.fits() {
 		b.t.Errorf("%s: the iframe is %.0fpx tall, its content %.0fpx", name, l.FrameHeight, l.Content)
 	}
 	if l.ScrollHeight > l.InnerHeight+1 {
 		b.t.Errorf("%s: the frame scrolls (document %.0fpx in a %.0fpx frame)", name, l.ScrollHeight, l.InnerHeight)
 	}
-	if top := l.FrameTop + l.HeadingTop; l.HeadingTop < 0 || top < 0 || top >= l.ViewHeight {
-		b.t.Errorf("%s: the heading %q is off screen (%.0fpx from the top of a %.0fpx viewport; host scrolled to %.0f)",
-			name, l.HeadingText, top, l.ViewHeight, l.ScrollY)
+	if swapped {
+		if !l.headingOnScreen() {
+			b.t.Errorf("%s: the heading %q is off screen (%.0fpx from the top of the %.0fpx viewport; host page scrolled to %.0f)",
+				name, l.HeadingText, l.FrameTop+l.HeadingTop, l.ViewHeight, l.ScrollY)
+		}
+		if !l.Focused {
+			b.t.Errorf("%s: the heading %q does not have the focus", name, l.HeadingText)
+		}
+		if !l.Mark {
+			b.t.Errorf("%s: the frame loaded a new document; htmx should have swapped the step in", name)
+		}
 	}
-	b.lastHeight = l.Content
+	if l.ScrollWidth > l.ClientWidth+1 {
+		// Reported, not failed: a CSS matter for the widget's stylesheet.
+		b.t.Logf("LAYOUT %s: the frame's content is %.0fpx wide in a %.0fpx frame (it scrolls sideways): %s",
+			name, l.ScrollWidth, l.ClientWidth, strings.Join(l.Overflowing, ", "))
+	}
+	b.maxHeight = max(b.maxHeight, l.Content)
+	b.t.Logf("%v (+%v): %s: %q; frame %.0fpx, content %.0fpx; host page scrolled to %.0f, heading at %.0fpx",
+		b.since(), time.Since(b.last).Round(time.Millisecond), name, l.HeadingText, l.FrameHeight, l.Content, l.ScrollY, l.FrameTop+l.HeadingTop)
+	b.last = time.Now()
+}
+
+// snap saves a screenshot of the host page, once the frame fits its
+// content.
+func (b *browserRun) snap(name string) {
+	b.t.Helper()
+	if l := b.settle(name, false); !l.fits() {
+		b.t.Errorf("%s: the iframe is %.0fpx tall, its content %.0fpx", name, l.FrameHeight, l.Content)
+	}
 	b.shot++
-	path := b.screenshot(b.ctx, fmt.Sprintf("%02d-%s", b.shot, name))
-	b.t.Logf("%v (+%v): %s: %q; frame %.0fpx (content %.0fpx), host scrolled to %.0f; %s",
-		b.since(), time.Since(b.last).Round(time.Millisecond), name, l.HeadingText, l.FrameHeight, l.Content, l.ScrollY, path)
+	if path := b.screenshot(b.ctx, fmt.Sprintf("%02d-%s", b.shot, name)); path != "" {
+		b.t.Logf("screenshot: %s", path)
+	}
 	b.last = time.Now()
 }
 
 func (b *browserRun) since() time.Duration { return time.Since(b.start).Round(time.Millisecond) }
 
 // screenshot saves a full-page PNG of the host page and returns its path.
+//
+// chromedp.FullScreenshot alone captures beyond the viewport, but Chromium
+// paints an out-of-process frame only around the part that is on screen: the
+// widget came out cut off below about 1100px of a 1566px frame, a blank
+// rectangle after it. So the viewport is made as tall as the page for the
+// shot (after a frame has been painted in the widget at that size), and then
+// put back, with the host page's scroll position.
 func (b *browserRun) screenshot(ctx context.Context, name string) string {
 	b.t.Helper()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	png, err := fullPage(ctx, b.frameCtx)
 	if err != nil {
 		b.t.Errorf("screenshot %s: %v", name, err)
 		return ""
@@ -586,6 +686,36 @@ func (b *browserRun) screenshot(ctx context.Context, name string) string {
 		return ""
 	}
 	return path
+}
+
+func fullPage(host, frame context.Context) ([]byte, error) {
+	type size struct {
+		Height  int64   `json:"height"`
+		ScrollY float64 `json:"scrollY"`
+	}
+	s, err := chromedp.Run(host, chromedp.Evaluate[size](`({height: Math.ceil(document.documentElement.scrollHeight), scrollY: window.scrollY})`))
+	if err != nil {
+		return nil, err
+	}
+	if err := chromedp.Do(host, chromedp.EmulateViewport(viewportWidth, max(s.Height, viewportHeight))); err != nil {
+		return nil, err
+	}
+	if frame != nil && frame.Err() == nil {
+		// Two animation frames in the widget: it has been laid out and
+		// painted at the new size.
+		_, err := chromedp.Run(frame, chromedp.Evaluate[chromedp.Void](
+			`new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r())))`, chromedp.EvalAwaitPromise))
+		if err != nil {
+			return nil, err
+		}
+	}
+	png, shotErr := chromedp.Run(host, chromedp.FullScreenshot(100))
+	err = chromedp.Do(host, chromedp.EmulateViewport(viewportWidth, viewportHeight),
+		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`window.scrollTo(0, %f)`, s.ScrollY)))
+	if shotErr != nil {
+		return nil, shotErr
+	}
+	return png, err
 }
 
 // finish saves a screenshot of a failure and reports the browser's problems.

@@ -21,7 +21,10 @@ import (
 	"groupbook/widget"
 )
 
-const testBaseURL = "http://booking.test"
+const (
+	testBaseURL = "http://booking.test"
+	testSecret  = "test secret, at least thirty-two characters"
+)
 
 // widgetEnv is a full router over a seeded database: the studio of
 // booktest.Seed, its "sunrise" link, and the real templates and locales.
@@ -50,9 +53,9 @@ func newWidgetEnv(t *testing.T, db *bun.DB) *widgetEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	flow := widget.NewFlow(f.Store, widget.NewSigner("test secret, at least thirty-two characters"))
+	flow := widget.NewFlow(f.Store, widget.NewSigner(testSecret))
 	r := NewRouter(Deps{
-		Store: f.Store, Log: slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})), BaseURL: testBaseURL,
+		Store: f.Store, Secret: testSecret, Log: slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})), BaseURL: testBaseURL,
 		Flow: flow, Locales: bundle, Assets: a, Views: v,
 	})
 	return &widgetEnv{t: t, db: db, f: f, flow: flow, router: r}
@@ -70,18 +73,24 @@ func (e *widgetEnv) do(req *http.Request) *page {
 	e.t.Helper()
 	w := httptest.NewRecorder()
 	e.router.ServeHTTP(w, req)
+	if c := w.Header().Get("Set-Cookie"); c != "" {
+		e.t.Errorf("%s %s set a cookie (%q): the widget must work without cookies", req.Method, req.URL, c)
+	}
+	return pageOf(e.t, w)
+}
+
+// pageOf reads a recorded response, parsing it when it is HTML.
+func pageOf(t *testing.T, w *httptest.ResponseRecorder) *page {
+	t.Helper()
 	res := w.Result()
 	b, _ := io.ReadAll(res.Body)
 	p := &page{code: res.StatusCode, hdr: res.Header, body: string(b)}
 	if strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
 		doc, err := goquery.NewDocumentFromReader(strings.NewReader(p.body))
 		if err != nil {
-			e.t.Fatalf("parse HTML: %v", err)
+			t.Fatalf("parse HTML: %v", err)
 		}
 		p.doc = doc
-	}
-	if c := res.Header.Get("Set-Cookie"); c != "" {
-		e.t.Errorf("%s %s set a cookie (%q): the widget must work without cookies", req.Method, req.URL, c)
 	}
 	return p
 }
