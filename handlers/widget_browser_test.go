@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -95,7 +96,10 @@ func (b *browserProblems) listener(where string) func(ev any) {
 		case *runtime.EventConsoleAPICalled:
 			var args []string
 			for _, a := range ev.Args {
+				var str string
 				switch {
+				case a.Type == runtime.RemoteObjectTypeString && json.Unmarshal(a.Value, &str) == nil:
+					args = append(args, str)
 				case len(a.Value) > 0:
 					args = append(args, string(a.Value))
 				case a.Description != "":
@@ -477,15 +481,17 @@ func evalFrame[T any](b *browserRun, js string) T {
 // Chromium's site isolation runs it in its own renderer process as an
 // out-of-process iframe: a separate DevTools target of type "iframe". The
 // host tab's DOM has only the <iframe> element, with no content document,
-// so chromedp.FromNode on it finds nothing in chromedp v0.23 (and its events
-// do not reach the host tab's context). What works is what chromedp
-// documents for this case (WithTargetID): find the frame's target with
-// chromedp.Targets, and open a context on it with chromedp.WithTargetID;
-// actions in that context (queries, clicks, keys, Evaluate) run in the frame.
-// Mouse events go to the frame's own widget, so a click lands on the element
-// as it would for a user; DOM.scrollIntoViewIfNeeded in the frame scrolls the
-// host page too. WithDetachOnCancel, because the context does not own the
-// frame: cancelling it must detach, not try to close the target.
+// so chromedp.FromNode on it finds nothing (chromedp v0.23 documents this),
+// and the frame's console and log events do not reach the host tab's
+// context. What works is chromedp's documented way for this case: find the
+// frame's target with chromedp.Targets and open a context on it with
+// chromedp.WithTargetID. Actions in that context (queries, clicks, keys,
+// Evaluate) run in the frame, with the frame's coordinates: Click scrolls the
+// element into view (which scrolls the host page too) and the mouse event
+// lands on it as a user's would. WithDetachOnCancel, because the context does
+// not own the frame: cancelling it must detach, not try to close the target.
+// (Turning site isolation off would keep the frame in the host's process, but
+// then the test would no longer run the widget the way browsers do.)
 func (b *browserRun) attachFrame(urlPrefix string) {
 	b.t.Helper()
 	var id target.ID
