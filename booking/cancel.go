@@ -3,6 +3,7 @@ package booking
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/uptrace/bun"
 )
@@ -75,10 +76,35 @@ func (s *Store) cancel(ctx context.Context, bookingID int64, by string, allow fu
 		if err := releaseSeats(ctx, tx, b.EventID, b.Seats); err != nil {
 			return err
 		}
+		if err := queueCancelled(ctx, tx, b, ev, by, now); err != nil {
+			return err
+		}
 		out = b
 		return nil
 	})
 	return out, err
+}
+
+// queueCancelled tells the client a booking was cancelled (saying by whom)
+// and drops its reminder.
+func queueCancelled(ctx context.Context, tx bun.Tx, b *Booking, ev *Event, by string, now time.Time) error {
+	w, err := newOutboxWriter(ctx, tx, b.LocationID, now)
+	if err != nil || !w.on() {
+		return err
+	}
+	if err := w.skipReminders(ctx, b.ID); err != nil {
+		return err
+	}
+	phone, err := clientPhone(ctx, tx, b.ClientID)
+	if err != nil {
+		return err
+	}
+	it, err := w.item(ctx, b, ev)
+	if err != nil {
+		return err
+	}
+	p := MessagePayload{By: by, Items: []MessageItem{it}, Token: w.token(ctx, b.GroupID)}
+	return w.add(ctx, MsgKindCancelled, phone, b.Lang, b.GroupID, b.ID, p, now)
 }
 
 // lockBooking locks the booking's event (and any extra events, all in id

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/uptrace/bun"
 )
@@ -59,6 +60,9 @@ func (s *Store) MoveBooking(ctx context.Context, bookingID, toEventID int64) (*B
 		b.Sequence++
 		if _, err := tx.NewUpdate().Model(b).WherePK().Column("event_id", "updated_at", "sequence").Exec(ctx); err != nil {
 			return fmt.Errorf("move booking %d: %w", bookingID, err)
+		}
+		if err := queueMoved(ctx, tx, b, from, to, b.UpdatedAt); err != nil {
+			return err
 		}
 		out = b
 		return nil
@@ -162,4 +166,29 @@ func (s *Store) EventBookings(ctx context.Context, eventID int64) ([]Booking, er
 		return nil, fmt.Errorf("event %d bookings: %w", eventID, err)
 	}
 	return out, nil
+}
+
+// queueMoved tells the client the booking's new time and moves its reminder.
+func queueMoved(ctx context.Context, tx bun.Tx, b *Booking, from, to *Event, now time.Time) error {
+	w, err := newOutboxWriter(ctx, tx, b.LocationID, now)
+	if err != nil || !w.on() {
+		return err
+	}
+	if err := w.skipReminders(ctx, b.ID); err != nil {
+		return err
+	}
+	phone, err := clientPhone(ctx, tx, b.ClientID)
+	if err != nil {
+		return err
+	}
+	it, err := w.item(ctx, b, to)
+	if err != nil {
+		return err
+	}
+	old := from.StartsAt.UTC()
+	p := MessagePayload{From: &old, Items: []MessageItem{it}, Token: w.token(ctx, b.GroupID)}
+	if err := w.add(ctx, MsgKindMoved, phone, b.Lang, b.GroupID, b.ID, p, now); err != nil {
+		return err
+	}
+	return w.reminder(ctx, phone, b, to)
 }

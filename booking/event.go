@@ -145,12 +145,43 @@ func (s *Store) UpdateEvent(ctx context.Context, id int64, in EventInput) (*Even
 		if n, _ := res.RowsAffected(); n == 0 {
 			return FieldErrors{"capacity": MsgCapacityBelow}
 		}
+		if newStart := in.StartsAt.UTC().Truncate(time.Minute); !newStart.Equal(ev.StartsAt) {
+			moved := *ev
+			moved.StartsAt = newStart
+			return rescheduleReminders(ctx, tx, &moved, s.now())
+		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return s.Event(ctx, id)
+}
+
+// rescheduleReminders replaces the pending reminders of an event's bookings
+// after its start moved.
+func rescheduleReminders(ctx context.Context, tx bun.Tx, ev *Event, now time.Time) error {
+	w, err := newOutboxWriter(ctx, tx, ev.LocationID, now)
+	if err != nil || !w.on() {
+		return err
+	}
+	var bookings []Booking
+	if err := tx.NewSelect().Model(&bookings).Where("event_id = ? AND status <> ?", ev.ID, StatusCancelled).Scan(ctx); err != nil {
+		return fmt.Errorf("bookings of event %d: %w", ev.ID, err)
+	}
+	for i := range bookings {
+		if err := w.skipReminders(ctx, bookings[i].ID); err != nil {
+			return err
+		}
+		phone, err := clientPhone(ctx, tx, bookings[i].ClientID)
+		if err != nil {
+			return err
+		}
+		if err := w.reminder(ctx, phone, &bookings[i], ev); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // SetCapacity changes an event's capacity, refusing to go below the seats
@@ -227,6 +258,9 @@ func (s *Store) DeleteEvent(ctx context.Context, id int64) ([]Affected, error) {
 			cl := new(Client)
 			if err := tx.NewSelect().Model(cl).Where("id = ?", b.ClientID).Scan(ctx); err != nil {
 				return fmt.Errorf("client %d: %w", b.ClientID, err)
+			}
+			if err := queueCancelled(ctx, tx, &b, ev, CancelledByEventDeleted, now); err != nil {
+				return err
 			}
 			out = append(out, Affected{Booking: b, Client: *cl, Event: *ev})
 		}

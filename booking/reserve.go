@@ -264,7 +264,36 @@ func (s *Store) reserveTx(ctx context.Context, tx bun.Tx, req *ReserveRequest, f
 	if _, err := tx.NewUpdate().Model(g).WherePK().Column("client_id").Exec(ctx); err != nil {
 		return nil, fmt.Errorf("set group client: %w", err)
 	}
+	if err := queueBooked(ctx, tx, g, client, bookings, events, now); err != nil {
+		return nil, err
+	}
 	return &Reservation{Group: *g, Client: *client, Bookings: bookings}, nil
+}
+
+// queueBooked writes the "booked" SMS (one for the whole request, with the
+// manage link) and a reminder per booking, when the location has SMS on.
+func queueBooked(ctx context.Context, tx bun.Tx, g *Group, client *Client, bookings []Booking, events map[int64]*Event, now time.Time) error {
+	w, err := newOutboxWriter(ctx, tx, g.LocationID, now)
+	if err != nil || !w.on() {
+		return err
+	}
+	p := MessagePayload{Token: g.Token}
+	for i := range bookings {
+		it, err := w.item(ctx, &bookings[i], events[bookings[i].EventID])
+		if err != nil {
+			return err
+		}
+		p.Items = append(p.Items, it)
+	}
+	if err := w.add(ctx, MsgKindBooked, client.Phone, g.Lang, g.ID, 0, p, now); err != nil {
+		return err
+	}
+	for i := range bookings {
+		if err := w.reminder(ctx, client.Phone, &bookings[i], events[bookings[i].EventID]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func loadEvents(ctx context.Context, db bun.IDB, ids []int64) (map[int64]*Event, error) {

@@ -1,0 +1,197 @@
+package booking
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// Kinds of outgoing message.
+const (
+	MsgKindBooked    = "booked"
+	MsgKindCancelled = "cancelled"
+	MsgKindMoved     = "moved"
+	MsgKindReminder  = "reminder"
+)
+
+// Outbox message statuses.
+const (
+	OutboxPending = "pending"
+	OutboxSent    = "sent"
+	OutboxFailed  = "failed"  // permanently: the reason is in LastError
+	OutboxSkipped = "skipped" // no longer relevant (a reminder of a cancelled booking)
+)
+
+// OutboxMessage is one SMS to send. It is written in the same transaction
+// as the change it reports, so a crash or an SMS outage loses nothing; the
+// notify worker sends it.
+type OutboxMessage struct {
+	bun.BaseModel `bun:"table:outbox"`
+
+	ID             int64      `bun:"id,pk,autoincrement"`
+	LocationID     int64      `bun:"location_id"`
+	Kind           string     `bun:"kind"`
+	Phone          string     `bun:"phone"`
+	Lang           string     `bun:"lang"`
+	GroupID        int64      `bun:"group_id,nullzero"`
+	BookingID      int64      `bun:"booking_id,nullzero"`
+	Payload        string     `bun:"payload"` // JSON MessagePayload
+	Status         string     `bun:"status"`
+	Attempts       int        `bun:"attempts"`
+	DueAt          time.Time  `bun:"due_at"`
+	NextAttemptAt  time.Time  `bun:"next_attempt_at"`
+	LeaseOwner     string     `bun:"lease_owner"`
+	LeaseUntil     *time.Time `bun:"lease_until"`
+	ProviderSID    string     `bun:"provider_sid"`
+	DeliveryStatus string     `bun:"delivery_status"`
+	LastError      string     `bun:"last_error"`
+	CreatedAt      time.Time  `bun:"created_at"`
+	UpdatedAt      time.Time  `bun:"updated_at"`
+	SentAt         *time.Time `bun:"sent_at"`
+}
+
+// MessagePayload is what a message's text is made from, captured when the
+// change happened, so the text says what was true then.
+type MessagePayload struct {
+	Location string        `json:"location"`
+	TimeZone string        `json:"tz"`
+	Token    string        `json:"token,omitempty"` // the manage link's token
+	Items    []MessageItem `json:"items"`
+	// From is the old start of a moved booking.
+	From *time.Time `json:"from,omitempty"`
+	// By says who cancelled: client, admin or event_deleted.
+	By string `json:"by,omitempty"`
+}
+
+// MessageItem is one booking in a message.
+type MessageItem struct {
+	BookingID int64     `json:"booking"`
+	Service   string    `json:"service"`
+	Start     time.Time `json:"start"`
+	Seats     int       `json:"seats"`
+}
+
+// Payload decodes the message's payload.
+func (m *OutboxMessage) DecodePayload() (*MessagePayload, error) {
+	p := new(MessagePayload)
+	if err := json.Unmarshal([]byte(m.Payload), p); err != nil {
+		return nil, fmt.Errorf("outbox %d payload: %w", m.ID, err)
+	}
+	return p, nil
+}
+
+// outboxWriter queues the messages of one transaction, if the location
+// has SMS on.
+type outboxWriter struct {
+	tx       bun.Tx
+	now      time.Time
+	settings *SMSSettings
+	loc      *Location
+	services map[int64]string
+}
+
+func newOutboxWriter(ctx context.Context, tx bun.Tx, locationID int64, now time.Time) (*outboxWriter, error) {
+	st, err := smsSettings(ctx, tx, locationID)
+	if err != nil {
+		return nil, err
+	}
+	w := &outboxWriter{tx: tx, now: now, settings: st, services: map[int64]string{}}
+	if !st.Enabled {
+		return w, nil
+	}
+	w.loc = new(Location)
+	if err := tx.NewSelect().Model(w.loc).Where("id = ?", locationID).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("outbox location: %w", err)
+	}
+	return w, nil
+}
+
+func (w *outboxWriter) on() bool { return w.settings.Enabled }
+
+func (w *outboxWriter) item(ctx context.Context, b *Booking, ev *Event) (MessageItem, error) {
+	name, ok := w.services[ev.ServiceID]
+	if !ok {
+		svc := new(Service)
+		if err := w.tx.NewSelect().Model(svc).Column("name").Where("id = ?", ev.ServiceID).Scan(ctx); err != nil {
+			return MessageItem{}, fmt.Errorf("outbox service: %w", err)
+		}
+		name = svc.Name
+		w.services[ev.ServiceID] = name
+	}
+	return MessageItem{BookingID: b.ID, Service: name, Start: ev.StartsAt.UTC(), Seats: b.Seats}, nil
+}
+
+// add writes one message due at `due`.
+func (w *outboxWriter) add(ctx context.Context, kind, phone, lang string, groupID, bookingID int64, p MessagePayload, due time.Time) error {
+	p.Location, p.TimeZone = w.loc.Name, w.loc.TimeZone
+	raw, err := json.Marshal(p)
+	if err != nil {
+		return fmt.Errorf("outbox payload: %w", err)
+	}
+	if lang == "" {
+		lang = w.loc.DefaultLang
+	}
+	m := &OutboxMessage{
+		LocationID: w.loc.ID, Kind: kind, Phone: phone, Lang: lang, GroupID: groupID, BookingID: bookingID,
+		Payload: string(raw), Status: OutboxPending, DueAt: due, NextAttemptAt: due,
+		CreatedAt: w.now, UpdatedAt: w.now,
+	}
+	if _, err := w.tx.NewInsert().Model(m).Exec(ctx); err != nil {
+		return fmt.Errorf("queue %s message: %w", kind, err)
+	}
+	return nil
+}
+
+// reminder queues a booking's reminder, unless reminders are off or the
+// reminder time has already passed.
+func (w *outboxWriter) reminder(ctx context.Context, phone string, b *Booking, ev *Event) error {
+	if w.settings.ReminderHours == 0 {
+		return nil
+	}
+	due := ev.StartsAt.Add(-time.Duration(w.settings.ReminderHours) * time.Hour)
+	if !due.After(w.now) {
+		return nil
+	}
+	it, err := w.item(ctx, b, ev)
+	if err != nil {
+		return err
+	}
+	return w.add(ctx, MsgKindReminder, phone, b.Lang, b.GroupID, b.ID, MessagePayload{Items: []MessageItem{it}, Token: w.token(ctx, b.GroupID)}, due)
+}
+
+// token returns a group's manage token for the message's link.
+func (w *outboxWriter) token(ctx context.Context, groupID int64) string {
+	if groupID == 0 {
+		return ""
+	}
+	g := new(Group)
+	if err := w.tx.NewSelect().Model(g).Column("token").Where("id = ?", groupID).Scan(ctx); err != nil {
+		return ""
+	}
+	return g.Token
+}
+
+// skipReminders drops a booking's pending reminders: it was cancelled or
+// moved (a moved booking gets a new one).
+func (w *outboxWriter) skipReminders(ctx context.Context, bookingID int64) error {
+	_, err := w.tx.NewUpdate().Model((*OutboxMessage)(nil)).
+		Set("status = ?", OutboxSkipped).Set("updated_at = ?", w.now).
+		Where("booking_id = ? AND kind = ? AND status = ?", bookingID, MsgKindReminder, OutboxPending).
+		Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("skip reminders of booking %d: %w", bookingID, err)
+	}
+	return nil
+}
+
+// clientPhone reads a client's phone for a message.
+func clientPhone(ctx context.Context, tx bun.Tx, clientID int64) (string, error) {
+	cl := new(Client)
+	if err := tx.NewSelect().Model(cl).Column("phone").Where("id = ?", clientID).Scan(ctx); err != nil {
+		return "", fmt.Errorf("client %d phone: %w", clientID, err)
+	}
+	return cl.Phone, nil
+}

@@ -1,0 +1,137 @@
+package booking
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// ClaimDue leases up to limit due messages to owner until now+lease. A
+// leased message is invisible to other workers until the lease runs out,
+// so a worker that dies mid-send only delays its messages. On PostgreSQL,
+// SKIP LOCKED lets concurrent workers take disjoint batches without waiting.
+func (s *Store) ClaimDue(ctx context.Context, owner string, limit int, lease time.Duration) ([]OutboxMessage, error) {
+	now := s.now()
+	sub := s.db.NewSelect().Model((*OutboxMessage)(nil)).Column("id").
+		Where("status = ? AND next_attempt_at <= ?", OutboxPending, now).
+		Where("(lease_until IS NULL OR lease_until < ?)", now).
+		OrderExpr("next_attempt_at, id").Limit(int64(limit))
+	if s.isPG() {
+		sub = sub.For("UPDATE SKIP LOCKED")
+	}
+	var out []OutboxMessage
+	err := s.db.NewUpdate().Model((*OutboxMessage)(nil)).
+		Set("lease_owner = ?", owner).
+		Set("lease_until = ?", now.Add(lease)).
+		Set("attempts = attempts + 1").
+		Set("updated_at = ?", now).
+		Where("id IN (?)", sub).
+		Returning("*").
+		Scan(ctx, &out)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("claim outbox: %w", err)
+	}
+	return out, nil
+}
+
+// finish updates a message the owner still holds; a worker whose lease ran
+// out (and whose message another worker took) changes nothing.
+func (s *Store) finish(ctx context.Context, m *OutboxMessage, owner string, set func(*bun.UpdateQuery) *bun.UpdateQuery) error {
+	q := s.db.NewUpdate().Model((*OutboxMessage)(nil)).
+		Set("lease_owner = ''").Set("lease_until = NULL").Set("updated_at = ?", s.now()).
+		Where("id = ? AND lease_owner = ?", m.ID, owner)
+	if _, err := set(q).Exec(ctx); err != nil {
+		return fmt.Errorf("outbox %d: %w", m.ID, err)
+	}
+	return nil
+}
+
+// MarkSent records a message the provider accepted, with its id there.
+func (s *Store) MarkSent(ctx context.Context, m *OutboxMessage, owner, sid string) error {
+	return s.finish(ctx, m, owner, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+		return q.Set("status = ?", OutboxSent).Set("provider_sid = ?", sid).Set("sent_at = ?", s.now()).Set("last_error = ''")
+	})
+}
+
+// MarkRetry schedules another attempt after a passing failure.
+func (s *Store) MarkRetry(ctx context.Context, m *OutboxMessage, owner string, at time.Time, reason string) error {
+	return s.finish(ctx, m, owner, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+		return q.Set("next_attempt_at = ?", at.UTC()).Set("last_error = ?", truncate(reason, 500))
+	})
+}
+
+// MarkFailed gives up on a message for good, keeping the reason for staff.
+func (s *Store) MarkFailed(ctx context.Context, m *OutboxMessage, owner, reason string) error {
+	return s.finish(ctx, m, owner, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+		return q.Set("status = ?", OutboxFailed).Set("last_error = ?", truncate(reason, 500))
+	})
+}
+
+// MarkSkipped drops a message that no longer makes sense to send.
+func (s *Store) MarkSkipped(ctx context.Context, m *OutboxMessage, owner, reason string) error {
+	return s.finish(ctx, m, owner, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+		return q.Set("status = ?", OutboxSkipped).Set("last_error = ?", truncate(reason, 500))
+	})
+}
+
+// SetDeliveryStatus records what the provider reported later (delivered,
+// undelivered, failed) for the message it knows by sid.
+func (s *Store) SetDeliveryStatus(ctx context.Context, sid, status, errorCode string) error {
+	q := s.db.NewUpdate().Model((*OutboxMessage)(nil)).
+		Set("delivery_status = ?", truncate(status, 40)).Set("updated_at = ?", s.now()).
+		Where("provider_sid = ? AND provider_sid <> ''", sid)
+	if errorCode != "" {
+		q = q.Set("last_error = ?", "delivery error "+truncate(errorCode, 20))
+	}
+	res, err := q.Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("delivery status of %s: %w", sid, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("message %s: %w", sid, ErrNotFound)
+	}
+	return nil
+}
+
+// BookingMessages lists the messages about a booking (and its group's
+// "booked" message), newest first, for the event window.
+func (s *Store) BookingMessages(ctx context.Context, b *Booking) ([]OutboxMessage, error) {
+	var out []OutboxMessage
+	q := s.db.NewSelect().Model(&out).Where("booking_id = ?", b.ID)
+	if b.GroupID != 0 {
+		q = q.WhereOr("group_id = ? AND kind = ?", b.GroupID, MsgKindBooked)
+	}
+	if err := q.OrderExpr("id DESC").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("messages of booking %d: %w", b.ID, err)
+	}
+	return out, nil
+}
+
+// FailedMessages lists a location's messages that could not be sent or
+// were reported undelivered, newest first.
+func (s *Store) FailedMessages(ctx context.Context, locationID int64, limit int) ([]OutboxMessage, error) {
+	var out []OutboxMessage
+	err := s.db.NewSelect().Model(&out).
+		Where("location_id = ?", locationID).
+		Where("(status = ? OR delivery_status IN ('undelivered', 'failed'))", OutboxFailed).
+		OrderExpr("id DESC").Limit(int64(limit)).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("failed messages: %w", err)
+	}
+	return out, nil
+}
+
+// BookingActive tells the worker whether a reminder's booking still holds
+// its seats in a live event.
+func (s *Store) BookingActive(ctx context.Context, bookingID int64) (bool, error) {
+	n, err := s.db.NewSelect().TableExpr("bookings AS b").Join("JOIN events AS e ON e.id = b.event_id").
+		Where("b.id = ? AND b.status <> ? AND e.deleted_at IS NULL", bookingID, StatusCancelled).Count(ctx)
+	if err != nil {
+		return false, fmt.Errorf("booking %d active: %w", bookingID, err)
+	}
+	return n > 0, nil
+}

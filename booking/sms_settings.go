@@ -1,0 +1,55 @@
+package booking
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/uptrace/bun"
+)
+
+// SMSSettings are a location's SMS choices. Without a row SMS is off.
+type SMSSettings struct {
+	bun.BaseModel `bun:"table:sms_settings"`
+
+	LocationID    int64  `bun:"location_id,pk"`
+	Enabled       bool   `bun:"enabled"`
+	ReminderHours int    `bun:"reminder_hours"` // 0: no reminders
+	Sender        string `bun:"sender"`         // overrides the server's sender when set
+}
+
+// MaxReminderHours is how early a reminder may go out: a week.
+const MaxReminderHours = 168
+
+// SMSSettings loads a location's settings (SMS off when never saved).
+func (s *Store) SMSSettings(ctx context.Context, locationID int64) (*SMSSettings, error) {
+	return smsSettings(ctx, s.db, locationID)
+}
+
+func smsSettings(ctx context.Context, db bun.IDB, locationID int64) (*SMSSettings, error) {
+	st := &SMSSettings{LocationID: locationID, ReminderHours: 24}
+	err := db.NewSelect().Model(st).Where("location_id = ?", locationID).Scan(ctx)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("sms settings: %w", err)
+	}
+	return st, nil
+}
+
+// SaveSMSSettings validates and stores a location's SMS settings.
+func (s *Store) SaveSMSSettings(ctx context.Context, st *SMSSettings) error {
+	c := newChecker()
+	c.rangeInt("reminder_hours", st.ReminderHours, 0, MaxReminderHours)
+	c.text("sender", st.Sender, false, 32)
+	if err := c.err(); err != nil {
+		return err
+	}
+	_, err := s.db.NewInsert().Model(st).
+		On("CONFLICT (location_id) DO UPDATE").
+		Set("enabled = EXCLUDED.enabled, reminder_hours = EXCLUDED.reminder_hours, sender = EXCLUDED.sender").
+		Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("save sms settings: %w", err)
+	}
+	return nil
+}
