@@ -104,7 +104,7 @@ func queueCancelled(ctx context.Context, tx bun.Tx, b *Booking, ev *Event, by st
 		return err
 	}
 	p := MessagePayload{By: by, Items: []MessageItem{it}, Token: w.token(ctx, b.GroupID)}
-	return w.add(ctx, MsgKindCancelled, phone, b.Lang, b.GroupID, b.ID, p, now)
+	return w.add(ctx, SMSCancelled, phone, b.Lang, b.GroupID, b.ID, p, now)
 }
 
 // lockBooking locks the booking's event (and any extra events, all in id

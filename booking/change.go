@@ -187,7 +187,7 @@ func queueMoved(ctx context.Context, tx bun.Tx, b *Booking, from, to *Event, now
 	}
 	old := from.StartsAt.UTC()
 	p := MessagePayload{From: &old, Items: []MessageItem{it}, Token: w.token(ctx, b.GroupID)}
-	if err := w.add(ctx, MsgKindMoved, phone, b.Lang, b.GroupID, b.ID, p, now); err != nil {
+	if err := w.add(ctx, SMSMoved, phone, b.Lang, b.GroupID, b.ID, p, now); err != nil {
 		return err
 	}
 	return w.reminder(ctx, phone, b, to)

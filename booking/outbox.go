@@ -11,10 +11,10 @@ import (
 
 // Kinds of outgoing message.
 const (
-	MsgKindBooked    = "booked"
-	MsgKindCancelled = "cancelled"
-	MsgKindMoved     = "moved"
-	MsgKindReminder  = "reminder"
+	SMSBooked    = "booked"
+	SMSCancelled = "cancelled"
+	SMSMoved     = "moved"
+	SMSReminder  = "reminder"
 )
 
 // Outbox message statuses.
@@ -159,7 +159,7 @@ func (w *outboxWriter) reminder(ctx context.Context, phone string, b *Booking, e
 	if err != nil {
 		return err
 	}
-	return w.add(ctx, MsgKindReminder, phone, b.Lang, b.GroupID, b.ID, MessagePayload{Items: []MessageItem{it}, Token: w.token(ctx, b.GroupID)}, due)
+	return w.add(ctx, SMSReminder, phone, b.Lang, b.GroupID, b.ID, MessagePayload{Items: []MessageItem{it}, Token: w.token(ctx, b.GroupID)}, due)
 }
 
 // token returns a group's manage token for the message's link.
@@ -179,7 +179,7 @@ func (w *outboxWriter) token(ctx context.Context, groupID int64) string {
 func (w *outboxWriter) skipReminders(ctx context.Context, bookingID int64) error {
 	_, err := w.tx.NewUpdate().Model((*OutboxMessage)(nil)).
 		Set("status = ?", OutboxSkipped).Set("updated_at = ?", w.now).
-		Where("booking_id = ? AND kind = ? AND status = ?", bookingID, MsgKindReminder, OutboxPending).
+		Where("booking_id = ? AND kind = ? AND status = ?", bookingID, SMSReminder, OutboxPending).
 		Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("skip reminders of booking %d: %w", bookingID, err)

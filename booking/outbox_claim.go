@@ -103,7 +103,7 @@ func (s *Store) BookingMessages(ctx context.Context, b *Booking) ([]OutboxMessag
 	var out []OutboxMessage
 	q := s.db.NewSelect().Model(&out).Where("booking_id = ?", b.ID)
 	if b.GroupID != 0 {
-		q = q.WhereOr("group_id = ? AND kind = ?", b.GroupID, MsgKindBooked)
+		q = q.WhereOr("group_id = ? AND kind = ?", b.GroupID, SMSBooked)
 	}
 	if err := q.OrderExpr("id DESC").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("messages of booking %d: %w", b.ID, err)

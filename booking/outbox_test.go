@@ -51,7 +51,7 @@ func TestOutboxWrittenWithChanges(t *testing.T) {
 		msgs := outbox(t, db)
 		// One "booked" for the request, a reminder per booking except the
 		// first event's (tomorrow 18:00 UTC: 36 h before is already past).
-		if len(msgs) != 2 || msgs[0].Kind != booking.MsgKindBooked || msgs[1].Kind != booking.MsgKindReminder {
+		if len(msgs) != 2 || msgs[0].Kind != booking.SMSBooked || msgs[1].Kind != booking.SMSReminder {
 			t.Fatalf("messages %+v", msgs)
 		}
 		booked := msgs[0]
@@ -71,7 +71,7 @@ func TestOutboxWrittenWithChanges(t *testing.T) {
 			t.Fatal(err)
 		}
 		msgs = outbox(t, db)
-		if msgs[1].Status != booking.OutboxSkipped || msgs[2].Kind != booking.MsgKindCancelled || msgs[2].BookingID != res.Bookings[1].ID {
+		if msgs[1].Status != booking.OutboxSkipped || msgs[2].Kind != booking.SMSCancelled || msgs[2].BookingID != res.Bookings[1].ID {
 			t.Fatalf("after cancel: %+v", msgs)
 		}
 		if p, _ := msgs[2].DecodePayload(); p.By != booking.CancelledByClient {
@@ -84,10 +84,10 @@ func TestOutboxWrittenWithChanges(t *testing.T) {
 		msgs = outbox(t, db)
 		moved, rem := msgs[3], msgs[4]
 		mp, _ := moved.DecodePayload()
-		if moved.Kind != booking.MsgKindMoved || mp.From == nil || !mp.From.Equal(evs[0].StartsAt) || !mp.Items[0].Start.Equal(evs[2].StartsAt) {
+		if moved.Kind != booking.SMSMoved || mp.From == nil || !mp.From.Equal(evs[0].StartsAt) || !mp.Items[0].Start.Equal(evs[2].StartsAt) {
 			t.Errorf("moved %+v %+v", moved, mp)
 		}
-		if rem.Kind != booking.MsgKindReminder || !rem.DueAt.Equal(evs[2].StartsAt.Add(-36*time.Hour)) {
+		if rem.Kind != booking.SMSReminder || !rem.DueAt.Equal(evs[2].StartsAt.Add(-36*time.Hour)) {
 			t.Errorf("new reminder %+v", rem)
 		}
 		// The event's start changes: its reminders follow.
@@ -107,7 +107,7 @@ func TestOutboxWrittenWithChanges(t *testing.T) {
 		msgs = outbox(t, db)
 		last := msgs[len(msgs)-1]
 		lp, _ := last.DecodePayload()
-		if len(msgs) != n+1 || last.Kind != booking.MsgKindCancelled || lp.By != booking.CancelledByEventDeleted || msgs[n-1].Status != booking.OutboxSkipped {
+		if len(msgs) != n+1 || last.Kind != booking.SMSCancelled || lp.By != booking.CancelledByEventDeleted || msgs[n-1].Status != booking.OutboxSkipped {
 			t.Errorf("after delete: %+v", msgs[n-1:])
 		}
 	})

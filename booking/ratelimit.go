@@ -55,3 +55,12 @@ func (s *Store) PruneRateEvents(ctx context.Context, keep time.Duration) error {
 	}
 	return nil
 }
+
+// RateCount counts key's events within window without adding one.
+func (s *Store) RateCount(ctx context.Context, key string, window time.Duration) (int, error) {
+	n, err := s.db.NewSelect().Model((*rateEvent)(nil)).Where("key = ? AND at > ?", key, s.now().Add(-window)).Count(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("rate %s: %w", key, err)
+	}
+	return int(n), nil
+}

@@ -285,7 +285,7 @@ func queueBooked(ctx context.Context, tx bun.Tx, g *Group, client *Client, booki
 		}
 		p.Items = append(p.Items, it)
 	}
-	if err := w.add(ctx, MsgKindBooked, client.Phone, g.Lang, g.ID, 0, p, now); err != nil {
+	if err := w.add(ctx, SMSBooked, client.Phone, g.Lang, g.ID, 0, p, now); err != nil {
 		return err
 	}
 	for i := range bookings {

@@ -8,6 +8,7 @@ import (
 	"groupbook/assets"
 	"groupbook/booking"
 	"groupbook/locales"
+	"groupbook/notify"
 	"groupbook/views"
 	"groupbook/widget"
 )
@@ -28,6 +29,11 @@ type Deps struct {
 	Locales *locales.Bundle
 	Assets  *assets.Assets
 	Views   *views.Engine
+	// Verifier sends and checks the widget's phone confirmation codes;
+	// DevCodes, set only in demo mode with the development verifier,
+	// reveals the current code so a demo can be tried without a phone.
+	Verifier notify.Verifier
+	DevCodes func(phone string) string
 }
 
 // NewRouter builds the Gin engine with the middleware chain and every route.

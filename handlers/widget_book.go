@@ -31,16 +31,30 @@ func (h *widgetHandlers) book(c *gin.Context) {
 		FirstName: c.PostForm("first_name"), LastName: c.PostForm("last_name"),
 		Phone: c.PostForm("phone"), Email: c.PostForm("email"), Comment: c.PostForm("comment"),
 	}
-	res, err := h.flow.Book(c.Request.Context(), link, cat, sel, form)
+	if link.SMSConfirm {
+		phone, err := h.flow.NormalizedContact(link, cat, form)
+		if err != nil {
+			h.contactErrors(c, v, sel, form, err)
+			return
+		}
+		if !h.flow.HasProof(link, v.carry.Get("pv"), phone) {
+			h.startConfirmation(c, v, &widget.Pending{Selection: *sel, Contact: form, Phone: phone})
+			return
+		}
+	}
+	h.finishBooking(c, v, sel, form)
+}
+
+// finishBooking creates the bookings and answers for every outcome.
+func (h *widgetHandlers) finishBooking(c *gin.Context, v *widgetView, sel *widget.Selection, form widget.ContactInput) {
+	res, err := h.flow.Book(c.Request.Context(), v.Link, v.Cat, sel, form)
 	var fe booking.FieldErrors
 	var re *booking.ReserveError
 	switch {
 	case err == nil:
 		c.Redirect(http.StatusSeeOther, v.URL("/m/"+res.Group.Token, "new", "1"))
 	case errors.As(err, &fe):
-		v.fieldErrors(fe)
-		v.alert("error", v.L.T("widget_fix_errors"))
-		h.showContact(c, v, http.StatusUnprocessableEntity, sel, form)
+		h.contactErrors(c, v, sel, form, fe)
 	case errors.As(err, &re):
 		h.afterRefusal(c, v, sel, re)
 	case errors.Is(err, booking.ErrKeyReused):
@@ -48,6 +62,18 @@ func (h *widgetHandlers) book(c *gin.Context) {
 	default:
 		h.serverError(c, err)
 	}
+}
+
+// contactErrors shows the contact form again with each problem at its field.
+func (h *widgetHandlers) contactErrors(c *gin.Context, v *widgetView, sel *widget.Selection, form widget.ContactInput, err error) {
+	var fe booking.FieldErrors
+	if !errors.As(err, &fe) {
+		h.serverError(c, err)
+		return
+	}
+	v.fieldErrors(fe)
+	v.alert("error", v.L.T("widget_fix_errors"))
+	h.showContact(c, v, http.StatusUnprocessableEntity, sel, form)
 }
 
 // afterRefusal keeps the part of the selection that can still be booked and
@@ -79,11 +105,11 @@ func (h *widgetHandlers) afterRefusal(c *gin.Context, v *widgetView, sel *widget
 // the client starts again from the list.
 func (h *widgetHandlers) expired(c *gin.Context, v *widgetView, err error) {
 	h.log.Info("widget token refused", "err", err, "request_id", c.GetString(ctxRequestID))
-	v.Page = messagePage{
+	v.Page = widgetMessagePage{
 		Heading: v.L.T("widget_expired_title"), Text: v.L.T("widget_expired_text"),
 		BackURL: v.URL("/w/" + v.Link.Slug),
 	}
 	h.render(c, http.StatusBadRequest, "widget_message", v)
 }
 
-type messagePage struct{ Heading, Text, BackURL string }
+type widgetMessagePage struct{ Heading, Text, BackURL string }

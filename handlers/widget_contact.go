@@ -10,7 +10,7 @@ import (
 	"groupbook/widget"
 )
 
-type contactPage struct {
+type widgetContactPage struct {
 	Token               string
 	Events              []booking.Event
 	Seats               int
@@ -48,7 +48,7 @@ func (h *widgetHandlers) showContact(c *gin.Context, v *widgetView, status int, 
 		h.serverError(c, err)
 		return
 	}
-	p := &contactPage{Token: token, Seats: sel.Seats, Form: form, CommentLabel: v.Link.CommentLabel}
+	p := &widgetContactPage{Token: token, Seats: sel.Seats, Form: form, CommentLabel: v.Link.CommentLabel}
 	for _, id := range sel.EventIDs() {
 		ev, err := h.flow.Store.Event(c.Request.Context(), id)
 		if err != nil {

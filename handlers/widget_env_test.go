@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/gin-gonic/gin"
@@ -18,6 +19,7 @@ import (
 	"groupbook/booking"
 	"groupbook/booking/booktest"
 	"groupbook/locales"
+	"groupbook/notify"
 	"groupbook/widget"
 )
 
@@ -34,6 +36,7 @@ type widgetEnv struct {
 	f      *booktest.Fixture
 	flow   *widget.Flow
 	router *gin.Engine
+	codes  *notify.DevVerifier // the development verifier, on the fixture's clock
 }
 
 func newWidgetEnv(t *testing.T, db *bun.DB) *widgetEnv {
@@ -54,11 +57,13 @@ func newWidgetEnv(t *testing.T, db *bun.DB) *widgetEnv {
 		t.Fatal(err)
 	}
 	flow := widget.NewFlow(f.Store, widget.NewSigner(testSecret))
+	codes := &notify.DevVerifier{Secret: testSecret, Now: func() time.Time { return f.Now }}
 	r := NewRouter(Deps{
+		Verifier: codes,
 		Store: f.Store, Secret: testSecret, Log: slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})), BaseURL: testBaseURL,
 		Flow: flow, Locales: bundle, Assets: a, Views: v,
 	})
-	return &widgetEnv{t: t, db: db, f: f, flow: flow, router: r}
+	return &widgetEnv{t: t, db: db, f: f, flow: flow, router: r, codes: codes}
 }
 
 // page is one response with its parsed HTML.

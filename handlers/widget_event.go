@@ -12,7 +12,7 @@ import (
 	"groupbook/widget"
 )
 
-type eventPage struct {
+type widgetEventPage struct {
 	*widget.EventPage
 	ClosedText string
 	SeatsError string
@@ -56,7 +56,7 @@ func (h *widgetHandlers) showEvent(c *gin.Context, v *widgetView, status int, in
 		h.serverError(c, err)
 		return
 	}
-	p := &eventPage{EventPage: page}
+	p := &widgetEventPage{EventPage: page}
 	if page.Closed != nil {
 		p.ClosedText = bookingErrorText(v.L, page.Closed, v.Link.EffectiveMaxEvents())
 	}

@@ -27,7 +27,7 @@ func tueThuYoga(t *testing.T, e *widgetEnv, capacity int) []booking.Event {
 	return evs
 }
 
-func eventURL(ev booking.Event, q string) string {
+func widgetEventURL(ev booking.Event, q string) string {
 	u := "/w/sunrise/e/" + itoa64(ev.ID)
 	if q != "" {
 		u += "?" + q
@@ -41,7 +41,7 @@ func TestBookAnotherBlock(t *testing.T) {
 		evs := tueThuYoga(t, e, 10)
 		pil := e.f.Event(t, e.f.Pilates, e.f.Marton, evs[1].StartsAt.Add(time.Hour), 8)
 
-		p := e.get(eventURL(evs[0], ""))
+		p := e.get(widgetEventURL(evs[0], ""))
 		if p.code != 200 {
 			t.Fatalf("%d\n%s", p.code, p.body)
 		}
@@ -66,12 +66,12 @@ func TestBookAnotherBlock(t *testing.T) {
 			t.Errorf("max extra %q, want 9 (link allows 10 events)", max)
 		}
 
-		all := e.get(eventURL(evs[0], "all=1"))
+		all := e.get(widgetEventURL(evs[0], "all=1"))
 		if n := all.doc.Find(`input[name=also]`).Length(); n != 11 {
 			t.Errorf("View all dates shows %d, want 11", n)
 		}
 		// Tuesdays only (2); the chip is pressed; pressing it again clears.
-		tue := e.get(eventURL(evs[0], "wd=2"))
+		tue := e.get(widgetEventURL(evs[0], "wd=2"))
 		n := tue.doc.Find(`input[name=also]`).Length()
 		if n != 5 {
 			t.Errorf("Tuesday filter shows %d dates, want the 5 other Tuesdays", n)
@@ -84,12 +84,12 @@ func TestBookAnotherBlock(t *testing.T) {
 			t.Errorf("pressing the active chip again should clear the filter, sends wd=%q", v)
 		}
 		// A ticked Thursday stays visible (and submitted) under the Tuesday filter.
-		kept := e.get(eventURL(evs[0], "wd=2&also="+itoa64(evs[1].ID)))
+		kept := e.get(widgetEventURL(evs[0], "wd=2&also="+itoa64(evs[1].ID)))
 		if kept.doc.Find(`input[name=also][value="`+itoa64(evs[1].ID)+`"][checked]`).Length() != 1 {
 			t.Error("a ticked date disappeared under the weekday filter")
 		}
 		// Tampered ids (another service, nonsense) are not shown as ticked.
-		tampered := e.get(eventURL(evs[0], "also="+itoa64(pil.ID)+"&also=abc&also=-3"))
+		tampered := e.get(widgetEventURL(evs[0], "also="+itoa64(pil.ID)+"&also=abc&also=-3"))
 		if tampered.code != 200 || tampered.doc.Find(`input[name=also][checked]`).Length() != 0 {
 			t.Errorf("tampered selection: %d, %d ticked", tampered.code, tampered.doc.Find(`input[name=also][checked]`).Length())
 		}
@@ -107,7 +107,7 @@ func TestBookAnotherLimitAndSeats(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Two others ticked: the limit of 3 is reached, the rest disable.
-		p := e.get(eventURL(evs[0], "all=1&also="+itoa64(evs[1].ID)+"&also="+itoa64(evs[2].ID)))
+		p := e.get(widgetEventURL(evs[0], "all=1&also="+itoa64(evs[1].ID)+"&also="+itoa64(evs[2].ID)))
 		if n := p.doc.Find(`input[name=also]:not([disabled])`).Length(); n != 2 {
 			t.Errorf("%d boxes enabled at the limit, want only the 2 ticked", n)
 		}
@@ -115,7 +115,7 @@ func TestBookAnotherLimitAndSeats(t *testing.T) {
 		if _, err := e.f.Store.Reserve(ctx, booking.ReserveRequest{LocationID: e.f.Location.ID, EventIDs: []int64{evs[1].ID}, Seats: 8, Client: booktest.Client(9)}); err != nil {
 			t.Fatal(err)
 		}
-		p = e.get(eventURL(evs[0], "seats=4&also="+itoa64(evs[1].ID)))
+		p = e.get(widgetEventURL(evs[0], "seats=4&also="+itoa64(evs[1].ID)))
 		seats := p.doc.Find(`input[name=seats]`)
 		if max, _ := seats.Attr("max"); max != "2" {
 			t.Errorf("stepper max %q, want 2 (seats left in a ticked date)", max)
@@ -151,7 +151,7 @@ func TestBookAnotherHiddenBySettings(t *testing.T) {
 			if err := e.f.Store.SaveLink(ctx, &link); err != nil {
 				t.Fatal(err)
 			}
-			p := e.get(eventURL(evs[0], ""))
+			p := e.get(widgetEventURL(evs[0], ""))
 			if p.doc.Find(".gb-another").Length() != 0 {
 				t.Errorf("%s: Book another shown", name)
 			}
@@ -169,7 +169,7 @@ func TestBookAnotherHiddenBySettings(t *testing.T) {
 		if err := e.f.Store.SaveLink(ctx, &link); err != nil {
 			t.Fatal(err)
 		}
-		p := e.get(eventURL(evs[0], ""))
+		p := e.get(widgetEventURL(evs[0], ""))
 		if p.doc.Find(".gb-stepper").Length() != 0 {
 			t.Error("seat stepper shown with several seats off")
 		}
@@ -193,7 +193,7 @@ func TestEventPageBufferAndUnknown(t *testing.T) {
 		if list.doc.Find(".gb-event").Length() != 0 {
 			t.Error("an event inside the buffer time is listed")
 		}
-		p := e.get(eventURL(*soon, ""))
+		p := e.get(widgetEventURL(*soon, ""))
 		if p.code != 200 || !strings.Contains(p.text(".gb-alert--error"), "closed") || p.doc.Find(`form[action$="/contact"]`).Length() != 0 {
 			t.Errorf("event inside the buffer: %d, alert %q", p.code, p.text(".gb-alert--error"))
 		}

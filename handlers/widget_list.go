@@ -8,7 +8,7 @@ import (
 	"groupbook/widget"
 )
 
-type listPage struct {
+type widgetListPage struct {
 	Listing             *widget.Listing
 	ServiceID, MemberID int64
 	PrevDay             string // the last day shown before this page, so its heading is not repeated
@@ -27,7 +27,7 @@ func (h *widgetHandlers) list(c *gin.Context) {
 		h.serverError(c, err)
 		return
 	}
-	if v.Page.(*listPage).Offset() > 0 {
+	if v.Page.(*widgetListPage).Offset() > 0 {
 		h.render(c, 200, "widget_list", v, "more")
 		return
 	}
@@ -42,7 +42,7 @@ func (h *widgetHandlers) fillList(c *gin.Context, v *widgetView) error {
 	if err != nil {
 		return err
 	}
-	p := &listPage{Listing: listing, ServiceID: q.ServiceID, MemberID: q.TeamMemberID, PrevDay: c.Query("prevday")}
+	p := &widgetListPage{Listing: listing, ServiceID: q.ServiceID, MemberID: q.TeamMemberID, PrevDay: c.Query("prevday")}
 	if listing.More {
 		last := listing.Days[len(listing.Days)-1].Date.Format("2006-01-02")
 		p.MoreURL = v.URL("/w/"+v.Link.Slug, "service", idString(q.ServiceID), "member", idString(q.TeamMemberID),
@@ -53,7 +53,7 @@ func (h *widgetHandlers) fillList(c *gin.Context, v *widgetView) error {
 }
 
 // Offset is the position of this page in the list.
-func (p *listPage) Offset() int {
+func (p *widgetListPage) Offset() int {
 	if p.Listing.More {
 		return p.Listing.NextOffset - len(p.Listing.Days[0].Events) // only used as "> 0"
 	}

@@ -12,15 +12,15 @@ import (
 	"groupbook/widget"
 )
 
-type manageItem struct {
+type widgetManageItem struct {
 	widget.ManageItem
 	CanCancel                    bool
 	CancelNote                   string
 	GoogleURL, ICSURL, CancelURL string
 }
 
-type managePage struct {
-	Items                []manageItem
+type widgetManagePage struct {
+	Items                []widgetManageItem
 	Active               int
 	New                  bool
 	AllICSURL, ManageURL string
@@ -56,13 +56,13 @@ func (h *widgetHandlers) manage(c *gin.Context) {
 
 func (h *widgetHandlers) showManage(c *gin.Context, v *widgetView, m *widget.Manage, status int) {
 	token := m.Reservation.Group.Token
-	p := &managePage{
+	p := &widgetManagePage{
 		Active: m.Active(), New: c.Query("new") == "1",
 		AllICSURL: v.URL("/m/" + token + "/ics"),
 		ManageURL: h.manageURL(token, v.Lang),
 	}
 	for _, it := range m.Items {
-		mi := manageItem{ManageItem: it, CanCancel: it.CancelErr == nil}
+		mi := widgetManageItem{ManageItem: it, CanCancel: it.CancelErr == nil}
 		if it.CancelErr != nil && errors.Is(it.CancelErr, booking.ErrCutoffPassed) {
 			mi.CancelNote = bookingErrorText(v.L, it.CancelErr, 0)
 		}

@@ -18,18 +18,23 @@ type widgetHandlers struct {
 	flow    *widget.Flow
 	locales *locales.Bundle
 	views   *views.Engine
+	codes   widget.CodeSender
+	// devCodes reveals the current code in demo mode (nil otherwise).
+	devCodes func(phone string) string
 	baseURL string
 	log     *slog.Logger
 }
 
 func addWidgetRoutes(r *gin.Engine, d Deps) {
-	h := &widgetHandlers{flow: d.Flow, locales: d.Locales, views: d.Views, baseURL: d.BaseURL, log: d.Log}
+	h := &widgetHandlers{flow: d.Flow, locales: d.Locales, views: d.Views, codes: d.Verifier, devCodes: d.DevCodes, baseURL: d.BaseURL, log: d.Log}
 	// Pages are compressed on the fly; assets come precompressed.
 	g := r.Group("", gzip.Gzip(gzip.DefaultCompression))
 	g.GET("/w/:slug", h.list)
 	g.GET("/w/:slug/e/:event", h.event)
 	g.GET("/w/:slug/contact", h.contact)
 	g.POST("/w/:slug/book", h.book)
+	g.POST("/w/:slug/verify", h.verify)
+	g.POST("/w/:slug/verify/resend", h.resend)
 	g.GET("/m/:token", h.manage)
 	g.POST("/m/:token/cancel", h.cancel)
 	g.GET("/m/:token/ics", h.icsAll)

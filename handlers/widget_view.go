@@ -47,11 +47,13 @@ type alert struct{ Kind, Text string }
 type field struct{ Name, Value string }
 
 // carried are the query parameters that follow the client through the flow.
-var carried = []string{"lang", "embed", "parent", "gbframe", "utm_source", "utm_medium", "utm_campaign"}
+// pv is the signed proof of a confirmed phone (see widget.Proof).
+var carried = []string{"lang", "embed", "parent", "gbframe", "utm_source", "utm_medium", "utm_campaign", "pv"}
 
 var (
 	frameIDRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,40}$`)
 	accentRe  = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
+	tokenRe   = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
 )
 
 // newWidgetView reads the carried parameters (query or form), checks each,
@@ -76,6 +78,11 @@ func (h *widgetHandlers) newWidgetView(c *gin.Context, link *booking.Link, cat *
 			}
 		case "gbframe":
 			if !frameIDRe.MatchString(val) {
+				val = ""
+			}
+		case "pv":
+			// Checked when used; here only kept from growing URLs.
+			if len(val) > 600 || !tokenRe.MatchString(val) {
 				val = ""
 			}
 		default: // utm_*

@@ -142,14 +142,11 @@ type ContactInput struct {
 // Book creates the selection's bookings, all or nothing. The phone is
 // normalised here with the location's country as the default region.
 func (f *Flow) Book(ctx context.Context, link *booking.Link, cat *Catalog, sel *Selection, in ContactInput) (*booking.Reservation, error) {
-	phone, err := booking.NormalizePhone(in.Phone, cat.Location.Country)
+	phone, err := f.NormalizedContact(link, cat, in)
 	if err != nil {
-		phone = in.Phone // reported as invalid below, with every other problem
-	}
-	client := booking.ClientInput{Phone: phone, FirstName: in.FirstName, LastName: in.LastName, Email: in.Email}
-	if err := booking.ValidateContact(link, client, in.Comment, cat.Location.Country); err != nil {
 		return nil, err
 	}
+	client := booking.ClientInput{Phone: phone, FirstName: in.FirstName, LastName: in.LastName, Email: in.Email}
 	return f.Store.Reserve(ctx, booking.ReserveRequest{
 		LocationID: link.LocationID, Link: link, Key: sel.Key, EventIDs: sel.EventIDs(), Seats: sel.Seats,
 		Client: client, Comment: in.Comment, Lang: sel.Lang, UTM: sel.UTM,

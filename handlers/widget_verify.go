@@ -1,0 +1,130 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"groupbook/widget"
+)
+
+type widgetVerifyPage struct {
+	Token   string // the signed pending confirmation
+	Phone   string
+	DevCode string // demo mode only
+	Done    bool   // the phone used up its tries: no code field
+	EditURL string
+}
+
+// startConfirmation sends a code to the phone and shows the code form.
+func (h *widgetHandlers) startConfirmation(c *gin.Context, v *widgetView, p *widget.Pending) {
+	err := h.flow.SendCode(c.Request.Context(), h.codes, p.Phone, c.ClientIP(), v.Lang)
+	switch {
+	case err == nil:
+		v.alert("success", v.L.T("widget_verify_sent"))
+		h.showVerify(c, v, http.StatusOK, p)
+	case errors.Is(err, widget.ErrCodeCooldown):
+		// A repeated submit within the cooldown: the code already sent works.
+		v.alert("info", v.L.T("widget_verify_sent_recently"))
+		h.showVerify(c, v, http.StatusOK, p)
+	case errors.Is(err, widget.ErrTooManySends):
+		v.alert("error", v.L.T("widget_verify_too_many_sends"))
+		h.showContact(c, v, http.StatusTooManyRequests, &p.Selection, p.Contact)
+	case errors.Is(err, widget.ErrCodeNotSent):
+		h.log.Warn("verification code not sent", "err", err, "request_id", c.GetString(ctxRequestID))
+		v.Errors = map[string]string{"phone": v.L.T("widget_verify_cannot_send")}
+		v.alert("error", v.L.T("widget_fix_errors"))
+		h.showContact(c, v, http.StatusUnprocessableEntity, &p.Selection, p.Contact)
+	default:
+		h.serverError(c, err)
+	}
+}
+
+// verify checks the code; a right code books at once.
+func (h *widgetHandlers) verify(c *gin.Context) {
+	link, cat, ok := h.open(c)
+	if !ok {
+		return
+	}
+	v := h.newWidgetView(c, link, cat)
+	p, err := h.flow.OpenPending(link, c.PostForm("p"))
+	if err != nil {
+		h.expired(c, v, err)
+		return
+	}
+	code := strings.Join(strings.Fields(c.PostForm("code")), "")
+	err = h.flow.CheckCode(c.Request.Context(), h.codes, p.Phone, code)
+	switch {
+	case err == nil:
+		proof, err := h.flow.SealProof(link, p.Phone)
+		if err != nil {
+			h.serverError(c, err)
+			return
+		}
+		v.carry.Set("pv", proof)
+		h.finishBooking(c, v, &p.Selection, p.Contact)
+	case errors.Is(err, widget.ErrWrongCode):
+		v.Errors = map[string]string{"code": v.L.T("widget_verify_wrong_code")}
+		h.showVerify(c, v, http.StatusUnprocessableEntity, p)
+	case errors.Is(err, widget.ErrTooManyWrong):
+		v.alert("error", v.L.T("widget_verify_too_many_wrong"))
+		h.showVerifyDone(c, v, p)
+	default:
+		h.serverError(c, err)
+	}
+}
+
+// resend sends a new code after the cooldown.
+func (h *widgetHandlers) resend(c *gin.Context) {
+	link, cat, ok := h.open(c)
+	if !ok {
+		return
+	}
+	v := h.newWidgetView(c, link, cat)
+	p, err := h.flow.OpenPending(link, c.PostForm("p"))
+	if err != nil {
+		h.expired(c, v, err)
+		return
+	}
+	err = h.flow.SendCode(c.Request.Context(), h.codes, p.Phone, c.ClientIP(), v.Lang)
+	switch {
+	case err == nil:
+		v.alert("success", v.L.T("widget_verify_resent"))
+		h.showVerify(c, v, http.StatusOK, p)
+	case errors.Is(err, widget.ErrCodeCooldown):
+		v.alert("error", v.L.T("widget_verify_wait", map[string]any{"Seconds": int(widget.CodeCooldown.Seconds())}))
+		h.showVerify(c, v, http.StatusTooManyRequests, p)
+	case errors.Is(err, widget.ErrTooManySends):
+		v.alert("error", v.L.T("widget_verify_too_many_sends"))
+		h.showVerify(c, v, http.StatusTooManyRequests, p)
+	case errors.Is(err, widget.ErrCodeNotSent):
+		h.log.Warn("verification code not resent", "err", err, "request_id", c.GetString(ctxRequestID))
+		v.alert("error", v.L.T("widget_verify_cannot_send"))
+		h.showVerify(c, v, http.StatusBadGateway, p)
+	default:
+		h.serverError(c, err)
+	}
+}
+
+func (h *widgetHandlers) showVerify(c *gin.Context, v *widgetView, status int, p *widget.Pending) {
+	token, err := h.flow.SealPending(p)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	page := &widgetVerifyPage{Token: token, Phone: p.Phone}
+	if h.devCodes != nil {
+		page.DevCode = h.devCodes(p.Phone)
+	}
+	v.Page, v.Title = page, v.L.T("widget_verify_title")
+	h.render(c, status, "widget_verify", v)
+}
+
+// showVerifyDone answers a phone that used up its tries: no code field,
+// only the way back to start again later.
+func (h *widgetHandlers) showVerifyDone(c *gin.Context, v *widgetView, p *widget.Pending) {
+	v.Page, v.Title = &widgetVerifyPage{Phone: p.Phone, Done: true, EditURL: v.URL("/w/" + v.Link.Slug)}, v.L.T("widget_verify_title")
+	h.render(c, http.StatusTooManyRequests, "widget_verify", v)
+}

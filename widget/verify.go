@@ -1,0 +1,175 @@
+package widget
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"groupbook/booking"
+)
+
+// CodeSender sends and checks one-time codes (notify.Verifier satisfies it;
+// the widget names only what it uses).
+type CodeSender interface {
+	Start(ctx context.Context, phone, lang string) error
+	Check(ctx context.Context, phone, code string) (bool, error)
+}
+
+// Phone confirmation limits. Sends are limited per phone and per client
+// address (an SMS costs money and can be used to annoy someone), a resend
+// waits for a cooldown, and wrong codes are limited per phone. The counts
+// live in the database, shared by every server process.
+const (
+	CodeCooldown      = 30 * time.Second
+	SendsPerPhone     = 3
+	SendsPerPhoneSpan = 15 * time.Minute
+	SendsPerIP        = 10
+	SendsPerIPSpan    = time.Hour
+	WrongCodes        = 5
+	WrongCodesSpan    = 15 * time.Minute
+	// PendingTTL bounds the code form; ProofTTL how long a confirmed phone
+	// may book again without a new code (after a refused booking, say).
+	PendingTTL = 15 * time.Minute
+	ProofTTL   = 15 * time.Minute
+)
+
+// Confirmation errors, each with its own message to the client.
+var (
+	ErrCodeCooldown  = errors.New("a code was sent moments ago")
+	ErrTooManySends  = errors.New("too many codes requested")
+	ErrWrongCode     = errors.New("wrong code")
+	ErrTooManyWrong  = errors.New("too many wrong codes")
+	ErrCodeNotSent   = errors.New("the code could not be sent")
+	ErrCodeExhausted = errors.New("the SMS provider refuses more attempts for now")
+)
+
+const (
+	pendingPurpose = "pending-phone"
+	proofPurpose   = "phone-proof"
+)
+
+// Pending is a contact step waiting for its code: the selection and what
+// the client typed, with the phone normalised, signed into the code form.
+type Pending struct {
+	Selection Selection    `json:"sel"`
+	Contact   ContactInput `json:"c"`
+	Phone     string       `json:"p"`
+}
+
+// Proof says a phone was confirmed for a link; it lets the same client book
+// again shortly after (a refused booking, a changed selection) without a
+// second code.
+type Proof struct {
+	LinkID int64  `json:"l"`
+	Phone  string `json:"p"`
+}
+
+// SealPending signs a pending confirmation for the code form.
+func (f *Flow) SealPending(p *Pending) (string, error) {
+	return f.Signer.Seal(pendingPurpose, p, f.Now())
+}
+
+// OpenPending verifies a code form's pending confirmation for the link.
+func (f *Flow) OpenPending(link *booking.Link, token string) (*Pending, error) {
+	p := new(Pending)
+	if err := f.Signer.Open(pendingPurpose, token, PendingTTL, f.Now(), p); err != nil {
+		return nil, err
+	}
+	if p.Selection.LinkID != link.ID {
+		return nil, ErrBadToken
+	}
+	return p, nil
+}
+
+// SealProof signs a confirmed phone.
+func (f *Flow) SealProof(link *booking.Link, phone string) (string, error) {
+	return f.Signer.Seal(proofPurpose, Proof{LinkID: link.ID, Phone: phone}, f.Now())
+}
+
+// HasProof tells whether token proves this phone was confirmed for the
+// link recently. A forged, expired or other phone's proof is simply no
+// proof: the client is asked for a code.
+func (f *Flow) HasProof(link *booking.Link, token, phone string) bool {
+	if token == "" {
+		return false
+	}
+	var p Proof
+	if err := f.Signer.Open(proofPurpose, token, ProofTTL, f.Now(), &p); err != nil {
+		return false
+	}
+	return p.LinkID == link.ID && p.Phone == phone
+}
+
+// NormalizedContact checks the contact fields and returns the phone in
+// E.164, or the FieldErrors to show.
+func (f *Flow) NormalizedContact(link *booking.Link, cat *Catalog, in ContactInput) (string, error) {
+	phone, err := booking.NormalizePhone(in.Phone, cat.Location.Country)
+	if err != nil {
+		phone = in.Phone
+	}
+	client := booking.ClientInput{Phone: phone, FirstName: in.FirstName, LastName: in.LastName, Email: in.Email}
+	if err := booking.ValidateContact(link, client, in.Comment, cat.Location.Country); err != nil {
+		return "", err
+	}
+	return phone, nil
+}
+
+// SendCode sends a confirmation code, within the limits. ip is the
+// client's address.
+func (f *Flow) SendCode(ctx context.Context, codes CodeSender, phone, ip, lang string) error {
+	last, err := f.Store.LastRateEvent(ctx, "code-send:"+phone)
+	if err != nil {
+		return err
+	}
+	if !last.IsZero() && f.Now().Sub(last) < CodeCooldown {
+		return ErrCodeCooldown
+	}
+	ok, err := f.Store.RateAllow(ctx, "code-send:"+phone, SendsPerPhone, SendsPerPhoneSpan)
+	if err != nil {
+		return err
+	}
+	okIP, err := f.Store.RateAllow(ctx, "code-send-ip:"+ip, SendsPerIP, SendsPerIPSpan)
+	if err != nil {
+		return err
+	}
+	if !ok || !okIP {
+		return ErrTooManySends
+	}
+	if err := codes.Start(ctx, phone, lang); err != nil {
+		return fmt.Errorf("%w: %w", ErrCodeNotSent, err)
+	}
+	return nil
+}
+
+// CheckCode checks a code, counting wrong ones against the phone.
+func (f *Flow) CheckCode(ctx context.Context, codes CodeSender, phone, code string) error {
+	// Refuse before asking the provider once the phone used up its tries.
+	n, err := f.wrongCodes(ctx, phone)
+	if err != nil {
+		return err
+	}
+	if n >= WrongCodes {
+		return ErrTooManyWrong
+	}
+	ok, err := codes.Check(ctx, phone, code)
+	if err != nil {
+		return err
+	}
+	if ok {
+		return nil
+	}
+	allowed, err := f.Store.RateAllow(ctx, "code-wrong:"+phone, WrongCodes, WrongCodesSpan)
+	if err != nil {
+		return err
+	}
+	if !allowed {
+		return ErrTooManyWrong
+	}
+	return ErrWrongCode
+}
+
+// wrongCodes counts the phone's recent wrong codes without adding one.
+func (f *Flow) wrongCodes(ctx context.Context, phone string) (int, error) {
+	return f.Store.RateCount(ctx, "code-wrong:"+phone, WrongCodesSpan)
+}
