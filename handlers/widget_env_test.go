@@ -60,7 +60,7 @@ func newWidgetEnv(t *testing.T, db *bun.DB) *widgetEnv {
 	codes := &notify.DevVerifier{Secret: testSecret, Now: func() time.Time { return f.Now }}
 	r := NewRouter(Deps{
 		Verifier: codes,
-		Store: f.Store, Secret: testSecret, Log: slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})), BaseURL: testBaseURL,
+		Store:    f.Store, Secret: testSecret, Log: slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})), BaseURL: testBaseURL,
 		Flow: flow, Locales: bundle, Assets: a, Views: v,
 	})
 	return &widgetEnv{t: t, db: db, f: f, flow: flow, router: r, codes: codes}

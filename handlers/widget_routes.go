@@ -21,8 +21,8 @@ type widgetHandlers struct {
 	codes   widget.CodeSender
 	// devCodes reveals the current code in demo mode (nil otherwise).
 	devCodes func(phone string) string
-	baseURL string
-	log     *slog.Logger
+	baseURL  string
+	log      *slog.Logger
 }
 
 func addWidgetRoutes(r *gin.Engine, d Deps) {
