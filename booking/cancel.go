@@ -88,6 +88,17 @@ func (s *Store) cancel(ctx context.Context, bookingID int64, by string, allow fu
 // queueCancelled tells the client a booking was cancelled (saying by whom)
 // and drops its reminder.
 func queueCancelled(ctx context.Context, tx bun.Tx, b *Booking, ev *Event, by string, now time.Time) error {
+	return queueAboutBooking(ctx, tx, b, ev, now, func(w *outboxWriter, phone string, p MessagePayload) error {
+		p.By = by
+		return w.add(ctx, SMSCancelled, phone, b.Lang, b.GroupID, b.ID, p, now)
+	})
+}
+
+// queueAboutBooking prepares a message about one booking (now of event
+// ev): its pending reminder is dropped, and send gets the writer, the
+// client's phone and a payload holding the booking. Nothing happens when
+// the location has SMS off.
+func queueAboutBooking(ctx context.Context, tx bun.Tx, b *Booking, ev *Event, now time.Time, send func(*outboxWriter, string, MessagePayload) error) error {
 	w, err := newOutboxWriter(ctx, tx, b.LocationID, now)
 	if err != nil || !w.on() {
 		return err
@@ -103,8 +114,7 @@ func queueCancelled(ctx context.Context, tx bun.Tx, b *Booking, ev *Event, by st
 	if err != nil {
 		return err
 	}
-	p := MessagePayload{By: by, Items: []MessageItem{it}, Token: w.token(ctx, b.GroupID)}
-	return w.add(ctx, SMSCancelled, phone, b.Lang, b.GroupID, b.ID, p, now)
+	return send(w, phone, MessagePayload{Items: []MessageItem{it}, Token: w.token(ctx, b.GroupID)})
 }
 
 // lockBooking locks the booking's event (and any extra events, all in id

@@ -170,25 +170,12 @@ func (s *Store) EventBookings(ctx context.Context, eventID int64) ([]Booking, er
 
 // queueMoved tells the client the booking's new time and moves its reminder.
 func queueMoved(ctx context.Context, tx bun.Tx, b *Booking, from, to *Event, now time.Time) error {
-	w, err := newOutboxWriter(ctx, tx, b.LocationID, now)
-	if err != nil || !w.on() {
-		return err
-	}
-	if err := w.skipReminders(ctx, b.ID); err != nil {
-		return err
-	}
-	phone, err := clientPhone(ctx, tx, b.ClientID)
-	if err != nil {
-		return err
-	}
-	it, err := w.item(ctx, b, to)
-	if err != nil {
-		return err
-	}
-	old := from.StartsAt.UTC()
-	p := MessagePayload{From: &old, Items: []MessageItem{it}, Token: w.token(ctx, b.GroupID)}
-	if err := w.add(ctx, SMSMoved, phone, b.Lang, b.GroupID, b.ID, p, now); err != nil {
-		return err
-	}
-	return w.reminder(ctx, phone, b, to)
+	return queueAboutBooking(ctx, tx, b, to, now, func(w *outboxWriter, phone string, p MessagePayload) error {
+		old := from.StartsAt.UTC()
+		p.From = &old
+		if err := w.add(ctx, SMSMoved, phone, b.Lang, b.GroupID, b.ID, p, now); err != nil {
+			return err
+		}
+		return w.reminder(ctx, phone, b, to)
+	})
 }
