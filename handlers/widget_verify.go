@@ -44,21 +44,15 @@ func (h *widgetHandlers) startConfirmation(c *gin.Context, v *widgetView, p *wid
 
 // verify checks the code; a right code books at once.
 func (h *widgetHandlers) verify(c *gin.Context) {
-	link, cat, ok := h.open(c)
+	v, p, ok := h.openPending(c)
 	if !ok {
 		return
 	}
-	v := h.newWidgetView(c, link, cat)
-	p, err := h.flow.OpenPending(link, c.PostForm("p"))
-	if err != nil {
-		h.expired(c, v, err)
-		return
-	}
 	code := strings.Join(strings.Fields(c.PostForm("code")), "")
-	err = h.flow.CheckCode(c.Request.Context(), h.codes, p.Phone, code)
+	err := h.flow.CheckCode(c.Request.Context(), h.codes, p.Phone, code)
 	switch {
 	case err == nil:
-		proof, err := h.flow.SealProof(link, p.Phone)
+		proof, err := h.flow.SealProof(v.Link, p.Phone)
 		if err != nil {
 			h.serverError(c, err)
 			return
@@ -78,17 +72,11 @@ func (h *widgetHandlers) verify(c *gin.Context) {
 
 // resend sends a new code after the cooldown.
 func (h *widgetHandlers) resend(c *gin.Context) {
-	link, cat, ok := h.open(c)
+	v, p, ok := h.openPending(c)
 	if !ok {
 		return
 	}
-	v := h.newWidgetView(c, link, cat)
-	p, err := h.flow.OpenPending(link, c.PostForm("p"))
-	if err != nil {
-		h.expired(c, v, err)
-		return
-	}
-	err = h.flow.SendCode(c.Request.Context(), h.codes, p.Phone, c.ClientIP(), v.Lang)
+	err := h.flow.SendCode(c.Request.Context(), h.codes, p.Phone, c.ClientIP(), v.Lang)
 	switch {
 	case err == nil:
 		v.alert("success", v.L.T("widget_verify_resent"))
@@ -106,6 +94,22 @@ func (h *widgetHandlers) resend(c *gin.Context) {
 	default:
 		h.serverError(c, err)
 	}
+}
+
+// openPending loads the link and the code form's signed pending
+// confirmation, answering itself when either is missing or refused.
+func (h *widgetHandlers) openPending(c *gin.Context) (*widgetView, *widget.Pending, bool) {
+	link, cat, ok := h.open(c)
+	if !ok {
+		return nil, nil, false
+	}
+	v := h.newWidgetView(c, link, cat)
+	p, err := h.flow.OpenPending(link, c.PostForm("p"))
+	if err != nil {
+		h.expired(c, v, err)
+		return nil, nil, false
+	}
+	return v, p, true
 }
 
 func (h *widgetHandlers) showVerify(c *gin.Context, v *widgetView, status int, p *widget.Pending) {
