@@ -146,11 +146,15 @@ func (h *adminHandlers) requireSession() gin.HandlerFunc {
 	}
 }
 
-// requireRole refuses staff pages above the user's role with 403.
-func requireRole(role booking.Role) gin.HandlerFunc {
+// requireRole refuses pages above the user's role with a 403 page that
+// says so in the user's language.
+func (h *adminHandlers) requireRole(role booking.Role) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if u := currentUser(c); u == nil || u.Role != role {
-			c.AbortWithStatus(http.StatusForbidden)
+			v := h.newAdminView(c)
+			v.Title = v.L.T("admin_forbidden_title")
+			h.render(c, http.StatusForbidden, "admin_forbidden", v)
+			c.Abort()
 			return
 		}
 		c.Next()

@@ -35,7 +35,7 @@ func addAdminRoutes(r *gin.Engine, d Deps) {
 	staff := g.Group("", h.requireSession(), h.checkCSRF())
 	staff.POST("/logout", h.logout)
 	staff.GET("", h.home)
-	owner := staff.Group("", requireRole(booking.RoleOwner))
+	owner := staff.Group("", h.requireRole(booking.RoleOwner))
 
 	h.registerSchedule(staff)
 	h.registerEvents(staff)

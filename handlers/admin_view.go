@@ -10,6 +10,9 @@ import (
 	"groupbook/locales"
 )
 
+// langCookie remembers the admin language a user picked.
+const langCookie = "gb_admin_lang"
+
 // adminView is what every admin template gets.
 type adminView struct {
 	L        *locales.Localizer
@@ -38,8 +41,16 @@ func (h *adminHandlers) newAdminView(c *gin.Context) *adminView {
 	if v.Location != nil {
 		locLang = v.Location.DefaultLang
 	}
+	// A language chosen with ?lang= is remembered in a cookie, so it stays
+	// while staff move between pages (the admin, unlike the widget, has
+	// cookies).
 	q := c.Query("lang")
-	if !booking.ValidLanguage(q) {
+	if booking.ValidLanguage(q) {
+		http.SetCookie(c.Writer, &http.Cookie{Name: langCookie, Value: q, Path: "/admin", MaxAge: 365 * 24 * 3600,
+			HttpOnly: true, Secure: h.secureCookies(c), SameSite: http.SameSiteLaxMode})
+	} else if ck, err := c.Cookie(langCookie); err == nil && booking.ValidLanguage(ck) {
+		q = ck
+	} else {
 		q = ""
 	}
 	v.Lang = h.locales.Match(q, c.GetHeader("Accept-Language"), locLang)
@@ -76,8 +87,9 @@ func (v *adminView) fieldErrors(err error) bool {
 // IsOwner tells templates whether to show owner-only navigation.
 func (v *adminView) IsOwner() bool { return v.User != nil && v.User.Role == booking.RoleOwner }
 
-// render writes an admin page, or only its "content" block for htmx; block
-// names a smaller fragment for requests that swap less.
+// render writes an admin page, or for htmx only its "main" block (the
+// alerts and the content, what #ga-main holds); block names a smaller
+// fragment for requests that swap less.
 func (h *adminHandlers) render(c *gin.Context, status int, page string, v *adminView, block ...string) {
 	c.Header("Vary", "HX-Request")
 	if status >= 400 {
@@ -85,7 +97,7 @@ func (h *adminHandlers) render(c *gin.Context, status int, page string, v *admin
 	}
 	name := page
 	if isFragmentRequest(c) {
-		name += "#content"
+		name += "#main"
 		if len(block) > 0 {
 			name = page + "#" + block[0]
 		}

@@ -34,6 +34,11 @@ type Deps struct {
 	// reveals the current code so a demo can be tried without a phone.
 	Verifier notify.Verifier
 	DevCodes func(phone string) string
+	// Sender sends the outbox's SMS (Twilio, or the development sender
+	// that logs). TwilioAuthToken checks the signature of Twilio's
+	// webhooks; empty without Twilio, and then they are not served.
+	Sender          notify.Sender
+	TwilioAuthToken string
 }
 
 // NewRouter builds the Gin engine with the middleware chain and every route.
@@ -58,6 +63,7 @@ func NewRouter(d Deps) *gin.Engine {
 	r.Use(requestID(), accessLog(d.Log), securityHeaders(), recovery(d.Log), crossOriginProtection())
 
 	addHealthRoutes(r, d)
+	addHookRoutes(r, d)
 	if d.Views != nil {
 		r.HTMLRender = d.Views
 		addAssetRoutes(r, d)

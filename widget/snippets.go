@@ -41,11 +41,10 @@ func LinkURL(base, slug string) string {
 // utm_source, utm_medium and utm_campaign (the link's slug, so one report
 // can tell several links apart).
 func ChannelURL(base, slug string, ch Channel) string {
-	q := url.Values{}
-	q.Set("utm_source", ch.Source)
-	q.Set("utm_medium", ch.Medium)
-	q.Set("utm_campaign", slug)
-	return LinkURL(base, slug) + "?" + q.Encode()
+	// Written in the conventional order rather than url.Values' sorted one:
+	// people read these links when pasting them.
+	return LinkURL(base, slug) + "?utm_source=" + url.QueryEscape(ch.Source) +
+		"&utm_medium=" + url.QueryEscape(ch.Medium) + "&utm_campaign=" + url.QueryEscape(slug)
 }
 
 // IframeSnippet is a plain <iframe> for sites that allow no scripts. It

@@ -114,3 +114,10 @@ func TestScriptSnippets(t *testing.T) {
 		t.Errorf("empty options written: %s", plain)
 	}
 }
+
+func TestChannelURLReadsInOrder(t *testing.T) {
+	got := ChannelURL("https://book.example.com", "sunrise", Channels[0])
+	if want := "https://book.example.com/w/sunrise?utm_source=instagram&utm_medium=social&utm_campaign=sunrise"; got != want {
+		t.Errorf("ChannelURL = %q, want %q", got, want)
+	}
+}

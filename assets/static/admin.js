@@ -1,5 +1,6 @@
 // Admin pages: after an htmx swap, move focus to the new content's
-// [data-ga-focus] element and announce [data-ga-status] text in the live
+// [data-ga-focus] element and announce [data-ga-status] (or an alert's
+// [data-gb-status]) text in the live
 // region. No dependencies; htmx does the rest.
 (function () {
 	"use strict";
@@ -10,7 +11,7 @@
 			if (!focus.hasAttribute("tabindex")) focus.setAttribute("tabindex", "-1");
 			focus.focus();
 		}
-		var status = root.querySelector && root.querySelector("[data-ga-status]");
+		var status = root.querySelector && root.querySelector("[data-ga-status], [data-gb-status]");
 		var live = document.getElementById("ga-status");
 		if (status && live) live.textContent = status.textContent;
 	});

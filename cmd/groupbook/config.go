@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"groupbook/booking"
+	"groupbook/notify"
 )
 
 // Environment variables that configure the server.
@@ -22,6 +23,15 @@ const (
 	EnvSecret      = "GROUPBOOK_SECRET"
 	EnvDBMaxConns  = "GROUPBOOK_DB_MAX_CONNS"
 	EnvLogLevel    = "GROUPBOOK_LOG_LEVEL"
+	EnvSMSWorker   = "GROUPBOOK_SMS_WORKER"
+
+	// Twilio's variables keep the names of Twilio's own documentation and
+	// tools, so an account's settings can be pasted as they are.
+	EnvTwilioAccountSID          = "TWILIO_ACCOUNT_SID"
+	EnvTwilioAuthToken           = "TWILIO_AUTH_TOKEN"
+	EnvTwilioFrom                = "TWILIO_FROM"
+	EnvTwilioMessagingServiceSID = "TWILIO_MESSAGING_SERVICE_SID"
+	EnvTwilioVerifyServiceSID    = "TWILIO_VERIFY_SERVICE_SID"
 )
 
 // MinSecretLen is the shortest GROUPBOOK_SECRET accepted: it keys the HMAC
@@ -37,7 +47,16 @@ type Config struct {
 	Secret     string // empty: generated once and kept in the database
 	DBMaxConns int
 	LogLevel   slog.Level
+	// Twilio is zero without credentials: SMS then go to the development
+	// sender, which logs them.
+	Twilio notify.TwilioConfig
+	// NoSMSWorker turns off this process's outbox worker (on by default,
+	// so the zero Config runs one), e.g. to send from fewer processes.
+	NoSMSWorker bool
 }
+
+// HasTwilio reports whether SMS go through Twilio.
+func (c Config) HasTwilio() bool { return c.Twilio.AccountSID != "" }
 
 // setting is one configuration value: its variable, its flag and default.
 type setting struct {
@@ -56,6 +75,14 @@ var settings = []setting{
 	{EnvSecret, "", "", "signing secret, at least 32 characters (default: generated and stored in the database)"},
 	{EnvDBMaxConns, "db-max-conns", "20", "most open database connections"},
 	{EnvLogLevel, "log-level", "info", "debug, info, warn or error"},
+	{EnvSMSWorker, "sms-worker", "true", "run the SMS outbox worker in this process (true or false)"},
+	// No flags for Twilio: the token must stay out of ps, and the others
+	// only make sense with it.
+	{EnvTwilioAccountSID, "", "", "Twilio account SID (AC...); unset: SMS are logged, not sent"},
+	{EnvTwilioAuthToken, "", "", "Twilio auth token"},
+	{EnvTwilioFrom, "", "", "Twilio sender: a phone number in E.164 or an alphanumeric sender id"},
+	{EnvTwilioMessagingServiceSID, "", "", "Twilio messaging service SID (MG...), instead of TWILIO_FROM"},
+	{EnvTwilioVerifyServiceSID, "", "", "Twilio Verify service SID (VA...) for phone confirmation codes"},
 }
 
 // configSource reads the settings from the environment and lets flags on
@@ -140,6 +167,23 @@ func (src *configSource) Config() (Config, error) {
 	check(EnvSecret, func(v string) (err error) { cfg.Secret, err = parseSecret(v); return })
 	check(EnvDBMaxConns, func(v string) (err error) { cfg.DBMaxConns, err = parsePositive(v); return })
 	check(EnvLogLevel, func(v string) (err error) { cfg.LogLevel, err = parseLogLevel(v); return })
+	check(EnvSMSWorker, func(v string) error {
+		on, err := parseSwitch(v)
+		cfg.NoSMSWorker = !on
+		return err
+	})
+	tw := &cfg.Twilio
+	check(EnvTwilioAccountSID, func(v string) (err error) { tw.AccountSID, err = parseSID(v, "AC", "an account"); return })
+	check(EnvTwilioAuthToken, func(v string) (err error) { tw.AuthToken, err = parseAuthToken(v); return })
+	check(EnvTwilioFrom, func(v string) (err error) { tw.From, err = parseSender(v); return })
+	check(EnvTwilioMessagingServiceSID, func(v string) (err error) {
+		tw.MessagingServiceSID, err = parseSID(v, "MG", "a messaging service")
+		return
+	})
+	check(EnvTwilioVerifyServiceSID, func(v string) (err error) { tw.VerifyServiceSID, err = parseSID(v, "VA", "a Verify service"); return })
+	if len(errs) == 0 {
+		errs = append(errs, twilioComplete(src.values)...)
+	}
 	if err := errors.Join(errs...); err != nil {
 		return Config{}, err
 	}
@@ -222,4 +266,111 @@ func parseLogLevel(v string) (slog.Level, error) {
 		return slog.LevelError, nil
 	}
 	return 0, fmt.Errorf("must be debug, info, warn or error, got %q", v)
+}
+
+// parseSwitch reads an on/off setting.
+func parseSwitch(v string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "1", "true", "on", "yes":
+		return true, nil
+	case "0", "false", "off", "no":
+		return false, nil
+	}
+	return false, fmt.Errorf("must be true or false, got %q", v)
+}
+
+// parseSID checks a Twilio SID: two letters naming its kind, then 32 hex
+// digits. A SID of the wrong kind (a service SID where the account's goes)
+// is the usual copy-and-paste mistake, and Twilio would only answer 404.
+func parseSID(v, prefix, what string) (string, error) {
+	if v == "" {
+		return "", nil
+	}
+	if len(v) != 34 || !strings.HasPrefix(v, prefix) || !isHex(v[2:]) {
+		return "", fmt.Errorf("must be %s SID, %s followed by 32 hex digits, got %q", what, prefix, v)
+	}
+	return v, nil
+}
+
+func isHex(s string) bool {
+	for _, r := range s {
+		if !strings.ContainsRune("0123456789abcdefABCDEF", r) {
+			return false
+		}
+	}
+	return true
+}
+
+// parseAuthToken checks the token's shape; twilio-go itself refuses
+// anything but letters and digits, on every call.
+func parseAuthToken(v string) (string, error) {
+	if v == "" {
+		return "", nil
+	}
+	for _, r := range v {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			// Never echo a secret, not even a bad one.
+			return "", fmt.Errorf("must be the account's auth token, letters and digits only (%d characters given)", len(v))
+		}
+	}
+	if len(v) != 32 {
+		return "", fmt.Errorf("must be the account's auth token, 32 characters, got %d", len(v))
+	}
+	return v, nil
+}
+
+// parseSender checks TWILIO_FROM: a number in E.164, or an alphanumeric
+// sender id (up to 11 letters, digits and spaces, at least one letter).
+func parseSender(v string) (string, error) {
+	if v == "" {
+		return "", nil
+	}
+	if rest, ok := strings.CutPrefix(v, "+"); ok {
+		if len(rest) >= 7 && len(rest) <= 15 && rest[0] != '0' && strings.Trim(rest, "0123456789") == "" {
+			return v, nil
+		}
+		return "", fmt.Errorf("must be a phone number in E.164 (+ and 7 to 15 digits) or an alphanumeric sender id, got %q", v)
+	}
+	letters := strings.IndexFunc(v, func(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }) >= 0
+	valid := strings.Trim(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ") == ""
+	if len(v) > 11 || !letters || !valid {
+		return "", fmt.Errorf("must be a phone number in E.164 (+ and 7 to 15 digits) or an alphanumeric sender id (up to 11 letters, digits and spaces), got %q", v)
+	}
+	return v, nil
+}
+
+// twilioComplete checks that Twilio is configured all or nothing: a
+// partial setup would fail on the first message or confirmation code, long
+// after the start, so it stops the start instead.
+func twilioComplete(values map[string]*string) []error {
+	set := func(env string) bool { return *values[env] != "" }
+	all := []string{EnvTwilioAccountSID, EnvTwilioAuthToken, EnvTwilioFrom, EnvTwilioMessagingServiceSID, EnvTwilioVerifyServiceSID}
+	var given []string
+	for _, env := range all {
+		if set(env) {
+			given = append(given, env)
+		}
+	}
+	if len(given) == 0 {
+		return nil
+	}
+	because := "because " + strings.Join(given, ", ") + " is set"
+	if len(given) > 1 {
+		because = "because " + strings.Join(given, ", ") + " are set"
+	}
+	var errs []error
+	for _, env := range []string{EnvTwilioAccountSID, EnvTwilioAuthToken, EnvTwilioVerifyServiceSID} {
+		if !set(env) {
+			errs = append(errs, fmt.Errorf("%s: must be set %s (Twilio needs all of %s, %s, %s and a sender)",
+				env, because, EnvTwilioAccountSID, EnvTwilioAuthToken, EnvTwilioVerifyServiceSID))
+		}
+	}
+	from, svc := set(EnvTwilioFrom), set(EnvTwilioMessagingServiceSID)
+	switch {
+	case !from && !svc:
+		errs = append(errs, fmt.Errorf("%s: must be set %s, or %s instead (who the SMS come from)", EnvTwilioFrom, because, EnvTwilioMessagingServiceSID))
+	case from && svc:
+		errs = append(errs, fmt.Errorf("%s: set it or %s, not both", EnvTwilioFrom, EnvTwilioMessagingServiceSID))
+	}
+	return errs
 }

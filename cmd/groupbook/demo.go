@@ -47,18 +47,23 @@ func (c *cli) demo(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	// SMS on, so a demo booking shows its messages in the log (or sends
+	// them, with Twilio configured), reminders included.
+	if err := store.SaveSMSSettings(ctx, &booking.SMSSettings{LocationID: d.Location.ID, Enabled: true, ReminderHours: 24}); err != nil {
+		return fmt.Errorf("demo SMS settings: %w", err)
+	}
 	widgetURL := cfg.BaseURL + "/w/" + demoSlug
 	// Logging a password is acceptable only because this one is public,
 	// fixed and printed in the README.
 	log.Info("demo data loaded", "database", cfg.DatabaseURL, "events", d.Events,
 		"widget_url", widgetURL, "admin_email", demoEmail, "admin_password", demoPassword)
-	return serveStore(ctx, cfg, store, log, func() {
+	return serveStore(ctx, cfg, store, log, serveOptions{demo: true, announce: func() {
 		fmt.Fprintf(c.stdout, "groupbook demo is running\n"+
 			"  widget:      %s\n"+
 			"  admin login: %s / %s\n"+
 			"  database:    %s (recreated on every demo start)\n"+
 			"Press Ctrl-C to stop.\n", widgetURL, demoEmail, demoPassword, cfg.DatabaseURL)
-	})
+	}})
 }
 
 // resetDemoDatabase deletes the demo's SQLite file and its WAL companions,

@@ -45,7 +45,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	log.Info("database ready", "database", redactDSN(cfg.DatabaseURL), "migrations_applied", applied)
-	return serveStore(ctx, cfg, booking.NewStore(db), log, nil)
+	return serveStore(ctx, cfg, booking.NewStore(db), log, serveOptions{})
 }
 
 // newLogger writes JSON lines to w, one per event, for log collectors.
@@ -53,15 +53,22 @@ func newLogger(w io.Writer, level slog.Level) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
 }
 
-// serveStore resolves the secret, builds the router and serves on cfg.Addr
-// until ctx ends, then shuts down gracefully. announce, if set, is called
-// once the port is open.
-func serveStore(ctx context.Context, cfg Config, store *booking.Store, log *slog.Logger, announce func()) error {
+// serveOptions are what the commands serving a store differ in.
+type serveOptions struct {
+	// announce, if set, is called once the port is open.
+	announce func()
+	// demo shows the development verification codes in the widget.
+	demo bool
+}
+
+// serveStore resolves the secret, builds the router, starts the SMS worker
+// and serves on cfg.Addr until ctx ends, then shuts down gracefully.
+func serveStore(ctx context.Context, cfg Config, store *booking.Store, log *slog.Logger, opts serveOptions) error {
 	secret, err := resolveSecret(ctx, store, cfg.Secret, log)
 	if err != nil {
 		return err
 	}
-	deps, err := buildDeps(store, log, cfg.BaseURL, secret)
+	deps, err := buildDeps(store, log, cfg, secret, opts.demo)
 	if err != nil {
 		return err
 	}
@@ -80,11 +87,16 @@ func serveStore(ctx context.Context, cfg Config, store *booking.Store, log *slog
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+	// The worker stops after the HTTP server (requests in flight may still
+	// queue messages) and before the caller closes the database; a defer
+	// keeps that order on every return.
+	stopWorker := startSMSWorker(cfg, store, deps, log)
+	defer stopWorker()
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	log.Info("listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL)
-	if announce != nil {
-		announce()
+	if opts.announce != nil {
+		opts.announce()
 	}
 
 	select {
@@ -101,6 +113,7 @@ func serveStore(ctx context.Context, cfg Config, store *booking.Store, log *slog
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
 	}
+	stopWorker()
 	log.Info("stopped")
 	return nil
 }

@@ -1,0 +1,108 @@
+package booking
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/uptrace/bun"
+)
+
+// EventWindow is one event with what the staff's event window shows: its
+// service and team member, and its clients.
+type EventWindow struct {
+	Event      Event
+	Service    Service
+	TeamMember TeamMember
+	// Active holds the bookings that hold seats, oldest first.
+	Active []EventClient
+	// Cancelled keeps the history, oldest first.
+	Cancelled []EventClient
+}
+
+// EventClient is one booking of an event with its client (the other way
+// round from ClientBooking, a client's booking with its event).
+type EventClient struct {
+	Booking
+	Client Client
+}
+
+// EventWindow loads a live event of the location with its bookings. An
+// event of another location, or one removed from the schedule, is
+// ErrNotFound: staff reach the window from the schedule, which no longer
+// shows it.
+func (s *Store) EventWindow(ctx context.Context, locationID, eventID int64) (*EventWindow, error) {
+	ev, err := s.LiveEvent(ctx, locationID, eventID)
+	if err != nil {
+		return nil, err
+	}
+	w := &EventWindow{Event: *ev}
+	if err := s.db.NewSelect().Model(&w.Service).Where("id = ?", ev.ServiceID).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("service %d of event %d: %w", ev.ServiceID, ev.ID, err)
+	}
+	if err := s.db.NewSelect().Model(&w.TeamMember).Where("id = ?", ev.TeamMemberID).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("team member %d of event %d: %w", ev.TeamMemberID, ev.ID, err)
+	}
+	bookings, err := s.EventBookings(ctx, ev.ID)
+	if err != nil {
+		return nil, err
+	}
+	clients, err := s.clientsByID(ctx, bookings)
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range bookings {
+		cb := EventClient{Booking: b, Client: clients[b.ClientID]}
+		if b.Active() {
+			w.Active = append(w.Active, cb)
+		} else {
+			w.Cancelled = append(w.Cancelled, cb)
+		}
+	}
+	return w, nil
+}
+
+// EventBooking loads a booking only if it is in the event and the event is
+// the location's, so ids taken from a URL cannot reach another event's or
+// another studio's booking.
+func (s *Store) EventBooking(ctx context.Context, locationID, eventID, bookingID int64) (*Booking, error) {
+	b := new(Booking)
+	err := s.db.NewSelect().Model(b).
+		Where("id = ? AND event_id = ? AND location_id = ?", bookingID, eventID, locationID).
+		Scan(ctx)
+	if err != nil {
+		return nil, notFound(err, "booking of event", fmt.Sprintf("%d/%d", eventID, bookingID))
+	}
+	return b, nil
+}
+
+// LiveEvent loads an event only if it is the location's and still on the
+// schedule; anything else is ErrNotFound.
+func (s *Store) LiveEvent(ctx context.Context, locationID, eventID int64) (*Event, error) {
+	ev := new(Event)
+	err := s.db.NewSelect().Model(ev).
+		Where("id = ? AND location_id = ? AND deleted_at IS NULL", eventID, locationID).
+		Scan(ctx)
+	if err != nil {
+		return nil, notFound(err, "event", eventID)
+	}
+	return ev, nil
+}
+
+func (s *Store) clientsByID(ctx context.Context, bookings []Booking) (map[int64]Client, error) {
+	out := map[int64]Client{}
+	if len(bookings) == 0 {
+		return out, nil
+	}
+	ids := make([]int64, 0, len(bookings))
+	for _, b := range bookings {
+		ids = append(ids, b.ClientID)
+	}
+	var list []Client
+	if err := s.db.NewSelect().Model(&list).Where("id IN (?)", bun.In(uniqueIDs(ids))).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("clients of bookings: %w", err)
+	}
+	for _, c := range list {
+		out[c.ID] = c
+	}
+	return out, nil
+}

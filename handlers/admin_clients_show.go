@@ -1,0 +1,139 @@
+package handlers
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"groupbook/booking"
+	"groupbook/locales"
+)
+
+type clientsShowPage struct {
+	Client   *booking.Client
+	Name     string
+	Phone    string
+	Call     template.URL // tel: link of the stored E.164 number
+	Since    string
+	Upcoming []clientsBookingRow
+	Past     []clientsBookingRow
+}
+
+// clientsBookingRow is one booking as the client page lists it, with every
+// text already in the location's time zone and the admin's language.
+type clientsBookingRow struct {
+	booking.ClientBooking
+	Date, Time, StatusText, ChannelText string
+	EventURL                            string
+	Cancelled, Deleted                  bool
+}
+
+// clientsShow is one client's details and bookings, upcoming and past.
+func (h *adminHandlers) clientsShow(c *gin.Context) {
+	v := h.newAdminView(c)
+	ctx := c.Request.Context()
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || v.Location == nil {
+		h.clientsMissing(c, v)
+		return
+	}
+	cl, err := h.store.Client(ctx, id)
+	// A client of another location is answered like one that does not
+	// exist, so ids reveal nothing.
+	if errors.Is(err, booking.ErrNotFound) || (err == nil && cl.LocationID != v.Location.ID) {
+		h.clientsMissing(c, v)
+		return
+	}
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	up, past, err := h.store.ClientBookings(ctx, v.Location.ID, cl.ID)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	zone, now := v.Location.Zone(), h.store.Clock()
+	p := &clientsShowPage{
+		Client: cl, Name: clientsName(cl), Phone: booking.FormatPhone(cl.Phone),
+		// The core only stores validated E.164 numbers (+ and digits), so
+		// the tel: URL needs no escaping that html/template would refuse.
+		Call:  template.URL("tel:" + cl.Phone),
+		Since: clientsDate(v.L, cl.CreatedAt.In(zone), now.In(zone)),
+	}
+	for _, b := range up {
+		p.Upcoming = append(p.Upcoming, clientsRow(v.L, b, zone, now))
+	}
+	for _, b := range past {
+		p.Past = append(p.Past, clientsRow(v.L, b, zone, now))
+	}
+	v.Title, v.Section, v.Page = p.Name, "clients", p
+	h.render(c, http.StatusOK, "admin_clients_show", v)
+}
+
+// clientsTel is a tel: link, which html/template refuses from a string. It
+// is built only from "+" and digits (the E.164 the core stores), so nothing
+// else can reach the attribute.
+func clientsTel(phone string) template.URL {
+	if len(phone) < 2 || phone[0] != '+' || strings.Trim(phone[1:], "0123456789") != "" {
+		return ""
+	}
+	return template.URL("tel:" + phone)
+}
+
+// clientsMissing answers 404 with the search page and a message.
+func (h *adminHandlers) clientsMissing(c *gin.Context, v *adminView) {
+	v.alert("error", v.L.T("admin_clients_not_found"))
+	h.showClients(c, v, &clientsSearchPage{Max: clientsLimit}, http.StatusNotFound)
+}
+
+func clientsName(cl *booking.Client) string {
+	if n := strings.TrimSpace(cl.FirstName + " " + cl.LastName); n != "" {
+		return n
+	}
+	return cl.Phone
+}
+
+func clientsRow(L *locales.Localizer, b booking.ClientBooking, zone *time.Location, now time.Time) clientsBookingRow {
+	start := b.Event.StartsAt.In(zone)
+	return clientsBookingRow{
+		ClientBooking: b,
+		Date:          clientsDate(L, start, now.In(zone)),
+		Time:          L.Clock(start) + "–" + L.Clock(b.Event.EndsAt().In(zone)),
+		StatusText:    L.T("admin_clients_status_" + string(b.Status)),
+		ChannelText:   clientsChannel(L, &b.Booking),
+		Cancelled:     b.Status == booking.StatusCancelled,
+		EventURL:      "/admin/events/" + idString(b.EventID),
+		Deleted:       b.Event.DeletedAt != nil,
+	}
+}
+
+// clientsDate is the short date, with the year when it is not this year's.
+func clientsDate(L *locales.Localizer, t, now time.Time) string {
+	d := L.DateShort(t)
+	if t.Year() == now.Year() {
+		return d
+	}
+	return L.T("admin_clients_date_year", map[string]any{"Date": d, "Year": t.Year()})
+}
+
+// clientsChannel says where a booking came from: staff, the studio's
+// website, or the platform its direct link named (brands keep their names).
+func clientsChannel(L *locales.Localizer, b *booking.Booking) string {
+	switch b.Channel() {
+	case "":
+		return L.T("admin_clients_channel_staff")
+	case booking.ChannelInstagram:
+		return "Instagram"
+	case booking.ChannelFacebook:
+		return "Facebook"
+	case booking.ChannelGoogle:
+		return "Google"
+	}
+	return L.T("admin_clients_channel_website")
+}

@@ -1,0 +1,201 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"groupbook/booking"
+)
+
+// eventPage is the event window: the event, its clients and the add form.
+type eventPage struct {
+	W            *booking.EventWindow
+	Date         string // in the location's zone, e.g. "Tuesday, 3 March"
+	Start, End   string
+	URL          string // the window itself
+	ScheduleURL  string
+	EditURL      string
+	Rows         []eventRow
+	Cancelled    []eventRow
+	Statuses     []booking.Status
+	Add          *eventAddForm
+	Lookup       *eventLookup
+	Moved        *eventMoved
+	AlertsIn     string // "add" puts a fragment's alerts in the add form
+	Fragment     bool   // an htmx swap: alerts go inside the swapped block
+	SeatsLeftMax int    // for the add form's seat input
+}
+
+// eventRow is one booking in the clients list, with the state of its
+// inline forms after a refused change.
+type eventRow struct {
+	booking.EventClient
+	Phone   string
+	Channel string // the channel's name; "" for a booking staff made
+	Kind    booking.Channel
+	URL     string // prefix of the booking's actions
+	Seats   string // the value in the seats input
+	Comment string // the value in the comment input
+	Errors  map[string]string
+	Open    bool // the edit panel starts open (it holds an error)
+	// CancelledWhen and CancelledBy describe a cancelled booking.
+	CancelledWhen, CancelledBy string
+}
+
+// Err is the row's error for one field, for the templates.
+func (r eventRow) Err(field string) string { return r.Errors[field] }
+
+// eventStatuses are the statuses staff can set in place; cancelling is
+// the delete action, which also frees the seats.
+var eventStatuses = []booking.Status{booking.StatusExpected, booking.StatusConfirmed, booking.StatusArrived, booking.StatusNoShow}
+
+// eventURL is the event window's address.
+func eventURL(id int64) string { return "/admin/events/" + strconv.FormatInt(id, 10) }
+
+// eventWindow shows one event of the admin's location with its clients.
+func (h *adminHandlers) eventWindow(c *gin.Context) {
+	v := h.newAdminView(c)
+	p, ok := h.loadEventPage(c, v)
+	if !ok {
+		return
+	}
+	h.doneAlert(c, v, p)
+	h.render(c, http.StatusOK, "admin_event", v)
+}
+
+// loadEventPage reads the event id from the URL and loads the window for
+// the admin's location; it answers 404 itself for an event that is not
+// there (another location's, deleted, or never existing).
+func (h *adminHandlers) loadEventPage(c *gin.Context, v *adminView) (*eventPage, bool) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || v.Location == nil {
+		h.eventNotFound(c, v)
+		return nil, false
+	}
+	w, err := h.store.EventWindow(c.Request.Context(), v.Location.ID, id)
+	if errors.Is(err, booking.ErrNotFound) {
+		h.eventNotFound(c, v)
+		return nil, false
+	}
+	if err != nil {
+		h.serverError(c, err)
+		return nil, false
+	}
+	p := newEventPage(v, w)
+	p.Fragment = isFragmentRequest(c)
+	p.Add = newEventAddForm()
+	v.Page, v.Section = p, "schedule"
+	v.Title = w.Service.Name + " · " + p.Date + " " + p.Start
+	return p, true
+}
+
+func newEventPage(v *adminView, w *booking.EventWindow) *eventPage {
+	zone := v.Location.Zone()
+	start := w.Event.StartsAt.In(zone)
+	p := &eventPage{
+		W:           w,
+		Date:        v.L.DateLong(start),
+		Start:       v.L.Clock(start),
+		End:         v.L.Clock(w.Event.EndsAt().In(zone)),
+		URL:         eventURL(w.Event.ID),
+		ScheduleURL: "/admin/schedule?date=" + start.Format(time.DateOnly),
+		EditURL:     fmt.Sprintf("/admin/schedule/events/%d/edit", w.Event.ID),
+		Statuses:    eventStatuses,
+	}
+	p.SeatsLeftMax = max(1, w.Event.SeatsLeft())
+	for _, b := range w.Active {
+		p.Rows = append(p.Rows, newEventRow(v, p.URL, b))
+	}
+	for _, b := range w.Cancelled {
+		p.Cancelled = append(p.Cancelled, newEventRow(v, p.URL, b))
+	}
+	return p
+}
+
+func newEventRow(v *adminView, eventURL string, b booking.EventClient) eventRow {
+	r := eventRow{
+		EventClient: b,
+		Phone:       booking.FormatPhone(b.Client.Phone),
+		Kind:        b.Channel(),
+		URL:         fmt.Sprintf("%s/bookings/%d", eventURL, b.ID),
+		Seats:       strconv.Itoa(b.Seats),
+		Comment:     b.Comment,
+	}
+	r.Channel = channelName(v, r.Kind)
+	if b.CancelledAt != nil {
+		at := b.CancelledAt.In(v.Location.Zone())
+		r.CancelledWhen = v.L.DateShort(at) + " " + v.L.Clock(at)
+		switch b.CancelledBy {
+		case booking.CancelledByClient, booking.CancelledByAdmin, booking.CancelledByEventDeleted:
+			r.CancelledBy = v.L.T("admin_event_cancelled_by_" + b.CancelledBy)
+		}
+	}
+	return r
+}
+
+// channelName names a widget booking's channel. The platforms are brand
+// names, written the same in every language; only "website" is a word.
+func channelName(v *adminView, ch booking.Channel) string {
+	switch ch {
+	case booking.ChannelInstagram:
+		return "Instagram"
+	case booking.ChannelGoogle:
+		return "Google"
+	case booking.ChannelFacebook:
+		return "Facebook"
+	case booking.ChannelWebsite:
+		return v.L.T("admin_event_channel_website")
+	}
+	return ""
+}
+
+// row returns the clients list row of a booking, or nil.
+func (p *eventPage) row(id int64) *eventRow {
+	for i := range p.Rows {
+		if p.Rows[i].ID == id {
+			return &p.Rows[i]
+		}
+	}
+	return nil
+}
+
+// doneAlert confirms what the last plain-form action did: without htmx it
+// redirected here with ?done= (and ?to= for a move).
+func (h *adminHandlers) doneAlert(c *gin.Context, v *adminView, p *eventPage) {
+	done := c.Query("done")
+	switch done {
+	case "status", "seats", "comment", "deleted", "added":
+		v.alert("success", v.L.T("admin_event_done_"+done))
+	case "moved":
+		to, err := strconv.ParseInt(c.Query("to"), 10, 64)
+		if err != nil {
+			return
+		}
+		ev, err := h.store.LiveEvent(c.Request.Context(), v.Location.ID, to)
+		if err != nil {
+			return // deleted since, or not ours: a notice is not worth an error page
+		}
+		start := ev.StartsAt.In(v.Location.Zone())
+		// Shown with the clients list rather than as a page alert, so the
+		// link to the booking's new event sits right with the message.
+		p.Moved = &eventMoved{URL: eventURL(to), Text: v.L.T("admin_event_done_moved", map[string]any{
+			"Date": v.L.DateShort(start), "Time": v.L.Clock(start),
+		})}
+	}
+}
+
+// eventMoved points at the event a booking was just moved to.
+type eventMoved struct{ URL, Text string }
+
+// eventNotFound answers 404 for an event or booking that is not the
+// admin's to see.
+func (h *adminHandlers) eventNotFound(c *gin.Context, v *adminView) {
+	v.Title, v.Section, v.Page = v.L.T("admin_event_missing_title"), "schedule", nil
+	h.render(c, http.StatusNotFound, "admin_event_missing", v)
+	c.Abort()
+}

@@ -1,0 +1,225 @@
+package handlers
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"groupbook/booking"
+	"groupbook/locales"
+	"groupbook/widget"
+)
+
+// linkFormPage is the create/edit form of one widget link. Embed is nil on
+// the new page: snippets need a saved slug.
+type linkFormPage struct {
+	Link     *booking.Link
+	New      bool
+	Action   string
+	SlugURL  string            // the public address shown in the slug's hint
+	Raw      map[string]string // number inputs as typed, shown back on a 422
+	Accent   string            // the colour input's value (it cannot be empty)
+	Services []linkChoice
+	Members  []linkChoice
+	Email    []linkOption
+	Comment  []linkOption
+	Buffers  []linkOption
+	Cutoffs  []linkOption
+	Langs    []linkOption
+	Limits   linkLimits
+	Embed    *linkEmbed
+}
+
+// linkLimits are the core's limits, stated in the hints and set on the
+// inputs, so the form explains exactly what the core will accept.
+type linkLimits struct {
+	Name, MaxEvents, MaxSeats, CommentLabel, ContactMessage, Step int
+	Buffer, Cutoff                                                string // the longest, in words
+}
+
+type linkOption struct {
+	Value, Label string
+	Selected     bool
+}
+
+type linkChoice struct {
+	ID      int64
+	Name    string
+	Checked bool
+}
+
+// linkDefaultAccent is the widget's own accent (widget.css --gb-accent), shown
+// when a link sets none.
+const linkDefaultAccent = "#2a6df4"
+
+// linkBufferChoices are the buffer times offered, in minutes: enough to cover a
+// studio's real habits without a free-form number to get wrong.
+var linkBufferChoices = []int{0, 15, 30, 45, 60, 90, 120, 180, 240, 360, 720, 1440, 2880, 4320, 10080}
+
+// newLinkDefaults is what a new link starts as: the common case of a studio's
+// website, with the limits visitors of a group class usually need.
+func newLinkDefaults(locationID int64) *booking.Link {
+	return &booking.Link{
+		LocationID: locationID, Enabled: true,
+		MultiEvent: true, MaxEvents: 5, MultiSeat: true, MaxSeats: 4,
+		EmailMode: booking.FieldOptional, CommentMode: booking.FieldOptional,
+		BufferMin: 60, CancelAllowed: true, CancelCutoffMin: 120,
+		AccentColor: linkDefaultAccent,
+	}
+}
+
+// readLinkForm copies the posted settings onto l. Numbers that do not parse
+// become -1, which every limit refuses, so the core reports them at their
+// field; ids that do not parse become 0, an unknown id.
+func readLinkForm(c *gin.Context, l *booking.Link) map[string]string {
+	checked := func(name string) bool { return c.PostForm(name) != "" }
+	raw := map[string]string{"max_events": c.PostForm("max_events"), "max_seats": c.PostForm("max_seats")}
+	l.Slug, l.Name = c.PostForm("slug"), c.PostForm("name")
+	l.Enabled = checked("enabled")
+	l.MultiEvent, l.MaxEvents = checked("multi_event"), linkFormInt(raw["max_events"])
+	l.MultiSeat, l.MaxSeats = checked("multi_seat"), linkFormInt(raw["max_seats"])
+	l.SMSConfirm = checked("sms_confirm")
+	l.EmailMode = booking.FieldMode(c.PostForm("email_mode"))
+	l.CommentMode = booking.FieldMode(c.PostForm("comment_mode"))
+	l.CommentLabel = c.PostForm("comment_label")
+	l.LastNameRequired = checked("last_name_required")
+	l.ContactMessage = c.PostForm("contact_message")
+	l.BufferMin = linkFormInt(c.PostForm("buffer_min"))
+	l.CancelAllowed, l.CancelCutoffMin = checked("cancel_allowed"), linkFormInt(c.PostForm("cancel_cutoff_min"))
+	l.Prepayment = checked("prepayment")
+	l.DefaultLang = c.PostForm("default_lang")
+	l.AccentColor = c.PostForm("accent_color")
+	l.AllowedOrigins = c.PostForm("allowed_origins")
+	l.ServiceIDs = linkFormIDs(c.PostFormArray("service_ids"))
+	l.TeamMemberIDs = linkFormIDs(c.PostFormArray("team_member_ids"))
+	return raw
+}
+
+func linkFormInt(s string) int {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+func linkFormIDs(vals []string) []int64 {
+	out := make([]int64, 0, len(vals))
+	for _, s := range vals {
+		id, _ := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+		out = append(out, id)
+	}
+	return out
+}
+
+// linkForm builds the form page around l (as saved, or as just posted).
+func (h *adminHandlers) linkForm(ctx context.Context, v *adminView, l *booking.Link, raw map[string]string) (*linkFormPage, error) {
+	L := v.L
+	p := &linkFormPage{Link: l, New: l.ID == 0, Raw: raw, Accent: l.AccentColor, SlugURL: widget.LinkURL(h.baseURL, "")}
+	if p.New {
+		p.Action = "/admin/links/new"
+	} else {
+		p.Action = "/admin/links/" + idString(l.ID) + "/edit"
+	}
+	p.Limits = linkLimits{
+		Name: booking.MaxNameLen, MaxEvents: booking.MaxEventsPerBooking, MaxSeats: booking.MaxSeatsLimit,
+		CommentLabel: booking.MaxCommentLabelLen, ContactMessage: booking.MaxContactMsgLen, Step: booking.CutoffStepMin,
+		Buffer: linkDuration(L, booking.MaxBufferMin),
+		Cutoff: L.N("admin_links_hours", booking.MaxCancelCutoffMin/60),
+	}
+	if p.Raw == nil {
+		p.Raw = map[string]string{"max_events": strconv.Itoa(l.MaxEvents), "max_seats": strconv.Itoa(l.MaxSeats)}
+	}
+	if p.Accent == "" {
+		p.Accent = linkDefaultAccent
+	}
+	svcs, err := h.store.Services(ctx, l.LocationID, true)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range svcs {
+		if ch, ok := linkChoiceOf(L, s.ID, s.Name, s.Active, l.ServiceIDs); ok {
+			p.Services = append(p.Services, ch)
+		}
+	}
+	members, err := h.store.TeamMembers(ctx, l.LocationID, true)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range members {
+		if ch, ok := linkChoiceOf(L, m.ID, m.Name, m.Active, l.TeamMemberIDs); ok {
+			p.Members = append(p.Members, ch)
+		}
+	}
+	p.Email = linkModeOptions(L, l.EmailMode)
+	p.Comment = linkModeOptions(L, l.CommentMode)
+	p.Buffers = linkMinuteOptions(L, linkBufferChoices, l.BufferMin)
+	var cutoffs []int
+	for m := 0; m <= booking.MaxCancelCutoffMin; m += booking.CutoffStepMin {
+		cutoffs = append(cutoffs, m)
+	}
+	p.Cutoffs = linkMinuteOptions(L, cutoffs, l.CancelCutoffMin)
+	p.Langs = []linkOption{{Value: "", Label: L.T("admin_links_lang_auto"), Selected: l.DefaultLang == ""}}
+	for _, code := range h.locales.Languages() {
+		p.Langs = append(p.Langs, linkOption{Value: code, Label: h.locales.Localizer(code).T("language_name"), Selected: code == l.DefaultLang})
+	}
+	return p, nil
+}
+
+// linkChoiceOf is a service or team member checkbox. Archived ones are offered
+// only while the link still names them, so unticking them is possible but
+// nobody adds them by mistake.
+func linkChoiceOf(L *locales.Localizer, id int64, name string, active bool, picked []int64) (linkChoice, bool) {
+	on := slices.Contains(picked, id)
+	if !active && !on {
+		return linkChoice{}, false
+	}
+	if !active {
+		name = L.T("admin_links_archived", map[string]any{"Name": name})
+	}
+	return linkChoice{ID: id, Name: name, Checked: on}, true
+}
+
+func linkModeOptions(L *locales.Localizer, cur booking.FieldMode) []linkOption {
+	var out []linkOption
+	for _, m := range []booking.FieldMode{booking.FieldHidden, booking.FieldOptional, booking.FieldRequired} {
+		out = append(out, linkOption{Value: string(m), Label: L.T("admin_links_mode_" + string(m)), Selected: m == cur})
+	}
+	return out
+}
+
+// linkMinuteOptions lists the choices of a "before the start" select. A value
+// that is not among them (one posted by hand) is added, so the form shows
+// what was refused next to its error.
+func linkMinuteOptions(L *locales.Localizer, choices []int, cur int) []linkOption {
+	if !slices.Contains(choices, cur) && cur >= 0 {
+		choices = append(slices.Clone(choices), cur)
+		slices.Sort(choices)
+	}
+	out := make([]linkOption, 0, len(choices))
+	for _, m := range choices {
+		label := L.T("admin_links_at_start")
+		if m > 0 {
+			label = L.T("admin_links_before_start", map[string]any{"Duration": linkDuration(L, m)})
+		}
+		out = append(out, linkOption{Value: strconv.Itoa(m), Label: label, Selected: m == cur})
+	}
+	return out
+}
+
+// linkDuration renders minutes the way a person says them: "45 min",
+// "2 hours", "1 h 30 min", "3 days".
+func linkDuration(L *locales.Localizer, m int) string {
+	switch {
+	case m%(24*60) == 0:
+		return L.N("admin_links_days", m/(24*60))
+	case m%60 == 0:
+		return L.N("admin_links_hours", m/60)
+	case m > 60:
+		return L.T("admin_links_hours_minutes", map[string]any{"Hours": m / 60, "Minutes": m % 60})
+	}
+	return L.N("minutes_count", m)
+}

@@ -1,0 +1,158 @@
+package handlers
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"groupbook/booking"
+)
+
+// settingsServiceFields are the service form as typed, so a refused form comes
+// back exactly as it was sent.
+type settingsServiceFields struct {
+	Name, Category, Duration, Capacity, Price, Currency, Color string
+	Online                                                     bool
+}
+
+type settingsServicePage struct {
+	Service    *booking.Service // nil for a new one
+	Form       settingsServiceFields
+	Currencies []settingsOption
+	Categories []string // the location's categories, offered as suggestions
+}
+
+// settingsPriceField: the core checks price_minor, the form has price.
+var settingsPriceField = map[string]string{"price_minor": "price"}
+
+// settingsDefaultColor is a new service's colour in the schedule.
+const settingsDefaultColor = "#2a6df4"
+
+// settingsServiceForm shows the form for a new service or an existing one.
+func (h *adminHandlers) settingsServiceForm(c *gin.Context) {
+	v := h.settingsView(c, "services", "admin_settings_service_new_title")
+	svc, ok := h.settingsLoadService(c, v)
+	if !ok {
+		return
+	}
+	f := settingsServiceFields{Duration: "60", Capacity: "10", Price: "0", Currency: settingsDefaultCurrency(v.Location), Color: settingsDefaultColor, Online: true}
+	if svc != nil {
+		f = settingsServiceFields{
+			Name: svc.Name, Category: svc.Category, Duration: strconv.Itoa(svc.DurationMin),
+			Capacity: strconv.Itoa(svc.DefaultCapacity), Price: settingsPriceInput(svc.PriceMinor),
+			Currency: svc.Currency, Color: svc.Color, Online: svc.OnlineBooking,
+		}
+	}
+	h.settingsShowService(c, v, http.StatusOK, svc, f)
+}
+
+// settingsSaveService parses the form, shows every problem at its field
+// (the form's own and the core's, together), and saves only a clean form.
+func (h *adminHandlers) settingsSaveService(c *gin.Context) {
+	v := h.settingsView(c, "services", "admin_settings_service_new_title")
+	svc, ok := h.settingsLoadService(c, v)
+	if !ok {
+		return
+	}
+	f := settingsServiceFields{
+		Name: c.PostForm("name"), Category: c.PostForm("category"), Duration: c.PostForm("duration_min"),
+		Capacity: c.PostForm("default_capacity"), Price: c.PostForm("price"), Currency: c.PostForm("currency"),
+		Color: c.PostForm("color"), Online: c.PostForm("online_booking") != "",
+	}
+	in, own := f.input()
+	fe, err := settingsMerge(own, booking.ValidateService(in), settingsPriceField)
+	if err == nil && len(fe) == 0 {
+		ctx, done := c.Request.Context(), "saved"
+		if svc == nil {
+			_, err = h.store.CreateService(ctx, v.Location.ID, in)
+			done = "created"
+		} else {
+			_, err = h.store.UpdateService(ctx, svc.ID, in)
+		}
+		if err == nil {
+			settingsRedirect(c, "/admin/services", done)
+			return
+		}
+		fe, err = settingsMerge(booking.FieldErrors{}, err, settingsPriceField)
+	}
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	v.fieldErrors(fe)
+	h.settingsShowService(c, v, http.StatusUnprocessableEntity, svc, f)
+}
+
+// input converts the typed form for the core; the numbers that do not
+// parse are reported here, since the core only ever sees numbers.
+func (f settingsServiceFields) input() (booking.ServiceInput, booking.FieldErrors) {
+	fe := booking.FieldErrors{}
+	in := booking.ServiceInput{
+		Name: f.Name, Category: f.Category, Currency: f.Currency, Color: f.Color, OnlineBooking: f.Online,
+		DurationMin:     settingsInt(fe, "duration_min", f.Duration),
+		DefaultCapacity: settingsInt(fe, "default_capacity", f.Capacity),
+	}
+	var msg string
+	if in.PriceMinor, msg = settingsParsePrice(f.Price); msg != "" {
+		fe["price"] = msg
+	}
+	return in, fe
+}
+
+// settingsInt reads a whole number typed into a form field.
+func settingsInt(fe booking.FieldErrors, field, s string) int {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		fe[field] = booking.MsgRequired
+		return 0
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		fe[field] = "admin_settings_error_whole_number"
+		return 0
+	}
+	return n
+}
+
+// settingsLoadService loads the service of the :id in the path, if any,
+// only from this location; it has answered when ok is false.
+func (h *adminHandlers) settingsLoadService(c *gin.Context, v *adminView) (*booking.Service, bool) {
+	if !settingsNeedLocation(c, v) {
+		return nil, false
+	}
+	if c.Param("id") == "" {
+		return nil, true
+	}
+	id, ok := settingsID(c)
+	if !ok {
+		h.settingsMissing(c, v, nil)
+		return nil, false
+	}
+	svc, err := h.store.LocationService(c.Request.Context(), v.Location.ID, id)
+	if err != nil {
+		h.settingsMissing(c, v, err)
+		return nil, false
+	}
+	v.Title = v.L.T("admin_settings_service_edit_title", map[string]any{"Name": svc.Name})
+	return svc, true
+}
+
+func (h *adminHandlers) settingsShowService(c *gin.Context, v *adminView, status int, svc *booking.Service, f settingsServiceFields) {
+	p := &settingsServicePage{Service: svc, Form: f, Currencies: settingsCurrencyChoices(strings.ToUpper(strings.TrimSpace(f.Currency)))}
+	all, err := h.store.Services(c.Request.Context(), v.Location.ID, true)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	for _, s := range all {
+		if s.Category != "" && !slices.Contains(p.Categories, s.Category) {
+			p.Categories = append(p.Categories, s.Category)
+		}
+	}
+	slices.Sort(p.Categories)
+	v.Page = p
+	h.settingsRender(c, status, "admin_settings_service_form", v)
+}
