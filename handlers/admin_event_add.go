@@ -91,7 +91,7 @@ func (h *adminHandlers) eventAddClient(c *gin.Context) {
 			return
 		}
 		p.AlertsIn = "add"
-		h.render(c, status, "admin_event", v, "admin_event_body")
+		h.renderEventBlock(c, status, v, "admin_event_body")
 		return
 	}
 	if !p.Fragment {
@@ -103,7 +103,7 @@ func (h *adminHandlers) eventAddClient(c *gin.Context) {
 		return
 	}
 	v.alert("success", v.L.T("admin_event_done_added"))
-	h.render(c, http.StatusOK, "admin_event", v, "admin_event_body")
+	h.renderEventBlock(c, http.StatusOK, v, "admin_event_body")
 }
 
 // addClientError puts a refused booking's reason at its field and returns

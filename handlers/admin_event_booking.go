@@ -77,7 +77,7 @@ func (h *adminHandlers) changeBooking(c *gin.Context, ch bookingChange) {
 	}
 	if err == nil {
 		v.alert("success", v.L.T("admin_event_done_"+ch.done))
-		h.render(c, http.StatusOK, "admin_event", v, "admin_event_clients")
+		h.renderEventBlock(c, http.StatusOK, v, "admin_event_clients")
 		return
 	}
 	status, msg := bookingChangeError(v, p, t.b, err)
@@ -97,7 +97,7 @@ func (h *adminHandlers) changeBooking(c *gin.Context, ch bookingChange) {
 	} else {
 		v.alert("error", msg)
 	}
-	h.render(c, status, "admin_event", v, "admin_event_clients")
+	h.renderEventBlock(c, status, v, "admin_event_clients")
 }
 
 // bookingChangeError translates a refused row action.

@@ -114,7 +114,7 @@ func TestAdminEventWindow(t *testing.T) {
 			t.Fatalf("%d active rows", rows.Length())
 		}
 		web := rows.Eq(0)
-		if got := strings.Join(strings.Fields(web.Find(".gae-who").Text()), " "); got != "Anna Kovács +36 20 100 0001" {
+		if got := strings.Join(strings.Fields(web.Find(".gae-who").Text()), " "); got != "Anna Kovács +36 20 100 0001 Online booking: Instagram" {
 			t.Errorf("widget row client: %q", got)
 		}
 		if l := web.Find(`.gae-seats-cell svg[role=img]`).AttrOr("aria-label", ""); l != "2 seats" {
@@ -136,8 +136,8 @@ func TestAdminEventWindow(t *testing.T) {
 		if kid.Find(".gae-seats-cell svg").Length() != 0 {
 			t.Error("one seat shows the several-seats icon")
 		}
-		if got := kid.Find(".gae-src").Text(); !strings.Contains(got, "Added by staff") || kid.Find(".gae-channel").Length() != 0 {
-			t.Errorf("staff booking source: %q", got)
+		if kid.Find(".gae-channel").Length() != 0 {
+			t.Error("a staff booking shows an online channel")
 		}
 		// Cancelled bookings are listed apart, muted, with no controls.
 		cancelled := p.doc.Find(".gae-table--cancelled tbody tr")
@@ -599,5 +599,28 @@ func TestAdminEventMove(t *testing.T) {
 			t.Errorf("filled meanwhile: %d", p.code)
 		}
 		e.invariant()
+	})
+}
+
+func TestAdminEventAlertsOnce(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		e := newEventEnv(t, db, staffEmail)
+		// Each way of answering shows a message exactly once: the clients
+		// fragment, the whole page for a plain form, and htmx's main block.
+		long := url.Values{"comment": {strings.Repeat("x", 201)}}
+		for name, p := range map[string]*page{
+			"fragment":   e.c.post(e.bookingURL(e.kid, "comment"), long, htmx...),
+			"plain form": e.c.post(e.bookingURL(e.kid, "comment"), long),
+		} {
+			if n := p.doc.Find(".gb-alert--error").Length(); n != 1 {
+				t.Errorf("%s: %d error alerts", name, n)
+			}
+		}
+		if p := e.c.get(e.url(e.yoga[0], "?done=seats"), htmx...); p.doc.Find(".gb-alert--success").Length() != 1 {
+			t.Errorf("htmx page: %d success alerts", p.doc.Find(".gb-alert--success").Length())
+		}
+		if p := e.c.get(e.url(e.yoga[0], "?done=seats")); p.doc.Find(".gb-alert--success").Length() != 1 {
+			t.Errorf("page: %d success alerts", p.doc.Find(".gb-alert--success").Length())
+		}
 	})
 }

@@ -27,7 +27,8 @@ type eventPage struct {
 	Lookup       *eventLookup
 	Moved        *eventMoved
 	AlertsIn     string // "add" puts a fragment's alerts in the add form
-	Fragment     bool   // an htmx swap: alerts go inside the swapped block
+	Fragment     bool   // an htmx request: answer with a fragment, not a redirect
+	InBlock      bool   // one named block is rendered, so it shows the alerts
 	SeatsLeftMax int    // for the add form's seat input
 }
 
@@ -152,6 +153,16 @@ func channelName(v *adminView, ch booking.Channel) string {
 		return v.L.T("admin_event_channel_website")
 	}
 	return ""
+}
+
+// renderEventBlock answers an htmx action with one block of the window
+// (the clients list, or the list and the add form), alerts included, since
+// the page's own alert area is not swapped.
+func (h *adminHandlers) renderEventBlock(c *gin.Context, status int, v *adminView, block string) {
+	if p, ok := v.Page.(*eventPage); ok {
+		p.InBlock = isFragmentRequest(c) // a plain form gets the whole page, alerts on top
+	}
+	h.render(c, status, "admin_event", v, block)
 }
 
 // row returns the clients list row of a booking, or nil.
