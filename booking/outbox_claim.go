@@ -84,6 +84,11 @@ func (s *Store) SetDeliveryStatus(ctx context.Context, sid, status, errorCode st
 	q := s.db.NewUpdate().Model((*OutboxMessage)(nil)).
 		Set("delivery_status = ?", truncate(status, 40)).Set("updated_at = ?", s.now()).
 		Where("provider_sid = ? AND provider_sid <> ''", sid)
+	// Reports can arrive out of order: a late "sent" must not hide a final
+	// "undelivered".
+	if !finalDelivery[status] {
+		q = q.Where("delivery_status NOT IN (?)", bun.In(finalDeliveryList))
+	}
 	if errorCode != "" {
 		q = q.Set("last_error = ?", "delivery error "+truncate(errorCode, 20))
 	}
@@ -92,10 +97,23 @@ func (s *Store) SetDeliveryStatus(ctx context.Context, sid, status, errorCode st
 		return fmt.Errorf("delivery status of %s: %w", sid, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("message %s: %w", sid, ErrNotFound)
+		exists, err := s.db.NewSelect().Model((*OutboxMessage)(nil)).Where("provider_sid = ? AND provider_sid <> ''", sid).Exists(ctx)
+		if err != nil {
+			return fmt.Errorf("delivery status of %s: %w", sid, err)
+		}
+		if !exists {
+			return fmt.Errorf("message %s: %w", sid, ErrNotFound)
+		}
 	}
 	return nil
 }
+
+// Final delivery states: once one is stored, later reports of an earlier
+// state are ignored.
+var (
+	finalDeliveryList = []string{"delivered", "undelivered", "failed", "read"}
+	finalDelivery     = map[string]bool{"delivered": true, "undelivered": true, "failed": true, "read": true}
+)
 
 // BookingMessages lists the messages about a booking (and its group's
 // "booked" message), newest first, for the event window.

@@ -200,6 +200,13 @@ func TestOutboxClaimLease(t *testing.T) {
 		if failed, _ := f.Store.FailedMessages(ctx, f.Location.ID, 10); len(failed) != 2 {
 			t.Errorf("undelivered not listed: %d", len(failed))
 		}
+		// A late, earlier report does not hide the failure.
+		if err := f.Store.SetDeliveryStatus(ctx, "SM1", "sent", ""); err != nil {
+			t.Fatal(err)
+		}
+		if failed, _ := f.Store.FailedMessages(ctx, f.Location.ID, 10); len(failed) != 2 {
+			t.Errorf("a late 'sent' replaced 'undelivered': %d failed listed", len(failed))
+		}
 		if err := f.Store.SetDeliveryStatus(ctx, "SMnope", "delivered", ""); err == nil {
 			t.Error("unknown sid accepted")
 		}

@@ -46,6 +46,8 @@ type eventRow struct {
 	Open    bool // the edit panel starts open (it holds an error)
 	// CancelledWhen and CancelledBy describe a cancelled booking.
 	CancelledWhen, CancelledBy string
+	// Messages are the SMS sent (or due) about the booking.
+	Messages []smsLine
 }
 
 // Err is the row's error for one field, for the templates.
@@ -88,6 +90,10 @@ func (h *adminHandlers) loadEventPage(c *gin.Context, v *adminView) (*eventPage,
 		return nil, false
 	}
 	p := newEventPage(v, w)
+	if err := h.attachMessages(c.Request.Context(), v, p); err != nil {
+		h.serverError(c, err)
+		return nil, false
+	}
 	p.Fragment = isFragmentRequest(c)
 	p.Add = newEventAddForm()
 	v.Page, v.Section = p, "schedule"

@@ -43,6 +43,8 @@ func addAdminRoutes(r *gin.Engine, d Deps) {
 	h.registerSettings(owner)
 	h.registerLinks(owner)
 	h.registerUsers(owner)
+	owner.GET("/sms", h.smsSettingsPage)
+	owner.POST("/sms", h.smsSettingsSave)
 }
 
 // noStore keeps admin pages, which hold clients' personal data, out of

@@ -186,7 +186,7 @@ func (f *fakeTwilio) message(w http.ResponseWriter, r *http.Request, form map[st
 		"messaging_service_sid": nilIfEmpty(form["MessagingServiceSid"]), "num_media": "0", "num_segments": "1",
 		"price": nil, "price_unit": "USD", "sid": m.SID, "status": "queued", "to": to,
 		"subresource_uris": map[string]string{"media": "/2010-04-01/Accounts/" + testAccountSID + "/Messages/" + m.SID + "/Media.json"},
-		"uri": "/2010-04-01/Accounts/" + testAccountSID + "/Messages/" + m.SID + ".json",
+		"uri":              "/2010-04-01/Accounts/" + testAccountSID + "/Messages/" + m.SID + ".json",
 	})
 }
 

@@ -19,7 +19,7 @@ import (
 func twilioEnv() map[string]string {
 	return map[string]string{
 		EnvTwilioAccountSID:       "AC0123456789abcdef0123456789abcdef",
-		EnvTwilioAuthToken:        "0123456789abcdef0123456789abcdef",
+		EnvTwilioAuthToken:        "fedcba9876543210fedcba9876543210",
 		EnvTwilioFrom:             "+15005550006",
 		EnvTwilioVerifyServiceSID: "VA0123456789abcdef0123456789abcdef",
 	}
@@ -40,7 +40,7 @@ func TestConfigTwilio(t *testing.T) {
 	cfg, err := parseTestConfig(twilioEnv())
 	must(t, err)
 	want := notify.TwilioConfig{
-		AccountSID: "AC0123456789abcdef0123456789abcdef", AuthToken: "0123456789abcdef0123456789abcdef",
+		AccountSID: "AC0123456789abcdef0123456789abcdef", AuthToken: "fedcba9876543210fedcba9876543210",
 		From: "+15005550006", VerifyServiceSID: "VA0123456789abcdef0123456789abcdef",
 	}
 	if cfg.Twilio != want || !cfg.HasTwilio() || cfg.NoSMSWorker {

@@ -1,0 +1,75 @@
+package handlers
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"groupbook/booking"
+)
+
+// smsPage is the SMS settings form and the messages that could not be sent.
+type smsPage struct {
+	Settings booking.SMSSettings
+	Hours    string // as typed, shown back after an error
+	Failed   []smsLine
+}
+
+// smsSettingsPage shows the location's SMS settings and failed messages.
+func (h *adminHandlers) smsSettingsPage(c *gin.Context) {
+	v := h.newAdminView(c)
+	if v.Location == nil {
+		c.Redirect(http.StatusSeeOther, "/admin/location")
+		return
+	}
+	st, err := h.store.SMSSettings(c.Request.Context(), v.Location.ID)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	if c.Query("done") == "saved" {
+		v.alert("success", v.L.T("admin_saved"))
+	}
+	h.showSMS(c, v, http.StatusOK, &smsPage{Settings: *st, Hours: strconv.Itoa(st.ReminderHours)})
+}
+
+// smsSettingsSave saves the settings (errors at their fields, nothing
+// written).
+func (h *adminHandlers) smsSettingsSave(c *gin.Context) {
+	v := h.newAdminView(c)
+	if v.Location == nil {
+		c.Redirect(http.StatusSeeOther, "/admin/location")
+		return
+	}
+	p := &smsPage{Hours: strings.TrimSpace(c.PostForm("reminder_hours"))}
+	hours, err := strconv.Atoi(p.Hours)
+	if err != nil {
+		hours = -1 // the core reports it at the field
+	}
+	p.Settings = booking.SMSSettings{
+		LocationID: v.Location.ID, Enabled: c.PostForm("enabled") == "on",
+		ReminderHours: hours, Sender: strings.TrimSpace(c.PostForm("sender")),
+	}
+	if err := h.store.SaveSMSSettings(c.Request.Context(), &p.Settings); err != nil {
+		if !v.fieldErrors(err) {
+			h.serverError(c, err)
+			return
+		}
+		h.showSMS(c, v, http.StatusUnprocessableEntity, p)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/admin/sms?done=saved")
+}
+
+func (h *adminHandlers) showSMS(c *gin.Context, v *adminView, status int, p *smsPage) {
+	failed, err := h.store.FailedMessages(c.Request.Context(), v.Location.ID, 50)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	p.Failed = smsLines(v, failed)
+	v.Page, v.Section, v.Title = p, "sms", v.L.T("admin_sms_title")
+	h.render(c, status, "admin_sms", v)
+}

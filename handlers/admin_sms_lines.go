@@ -1,0 +1,64 @@
+package handlers
+
+import (
+	"context"
+
+	"groupbook/booking"
+)
+
+// smsLine is one outgoing message as staff read it.
+type smsLine struct {
+	Kind, Status, When, Error, Phone string
+	Failed                           bool
+}
+
+// smsLines describes messages in the admin's language and zone.
+func smsLines(v *adminView, msgs []booking.OutboxMessage) []smsLine {
+	zone := v.Location.Zone()
+	out := make([]smsLine, 0, len(msgs))
+	for _, m := range msgs {
+		at := m.CreatedAt
+		switch {
+		case m.SentAt != nil:
+			at = *m.SentAt
+		case m.Status == booking.OutboxPending:
+			at = m.NextAttemptAt
+		}
+		status := m.Status
+		if m.DeliveryStatus != "" && m.Status == booking.OutboxSent {
+			status = m.DeliveryStatus
+		}
+		l := smsLine{
+			Kind: v.L.T("admin_sms_kind_" + m.Kind), Status: v.L.T("admin_sms_status_" + statusKey(status)),
+			When: v.L.DateShort(at.In(zone)) + " " + v.L.Clock(at.In(zone)), Error: m.LastError,
+			Phone:  booking.FormatPhone(m.Phone),
+			Failed: m.Status == booking.OutboxFailed || status == "undelivered" || status == "failed",
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+// statusKey folds the provider's many delivery states into the few staff
+// need to tell apart.
+func statusKey(s string) string {
+	switch s {
+	case booking.OutboxPending, booking.OutboxSent, booking.OutboxFailed, booking.OutboxSkipped, "delivered", "undelivered":
+		return s
+	case "failed_delivery":
+		return "undelivered"
+	}
+	return booking.OutboxSent // queued, sending, accepted…: on its way
+}
+
+// attachMessages adds each active booking's messages to the event window.
+func (h *adminHandlers) attachMessages(ctx context.Context, v *adminView, p *eventPage) error {
+	for i := range p.Rows {
+		msgs, err := h.store.BookingMessages(ctx, &p.Rows[i].Booking)
+		if err != nil {
+			return err
+		}
+		p.Rows[i].Messages = smsLines(v, msgs)
+	}
+	return nil
+}
