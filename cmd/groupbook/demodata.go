@@ -108,6 +108,13 @@ func loadDemo(ctx context.Context, st *booking.Store, now time.Time) (*demoData,
 	if err := st.SaveLink(ctx, d.Link); err != nil {
 		return nil, fmt.Errorf("demo widget link: %w", err)
 	}
+	// A second link asks for SMS confirmation, to show that step; without
+	// Twilio the demo prints the code on the page.
+	sms := *d.Link
+	sms.ID, sms.Slug, sms.Name, sms.SMSConfirm = 0, demoSlug+"-sms", "Instagram (SMS confirmation)", true
+	if err := st.SaveLink(ctx, &sms); err != nil {
+		return nil, fmt.Errorf("demo SMS widget link: %w", err)
+	}
 	d.Owner, err = st.CreateUser(ctx, demoEmail, "Studio Owner", demoPassword, booking.RoleOwner)
 	if err != nil {
 		return nil, fmt.Errorf("demo owner: %w", err)
