@@ -198,7 +198,8 @@ func TestAdminInBrowser(t *testing.T) {
 	tue, thu := stored[0], stored[1]
 
 	// The week of 2 March shows the two of them in Sofie's row, on their
-	// days, with their time and 0 of 10 seats taken.
+	// days, with their start time (the week view leaves the end out) and
+	// 0 of 10 seats taken.
 	cellEvents := func(date string) []string {
 		return adminEval[[]string](a, `Array.from(document.querySelectorAll('tr[data-member="`+sofie+`"] td[data-date="`+date+`"] article.ga-sched-ev'), a => a.dataset.event)`)
 	}
@@ -212,7 +213,7 @@ func TestAdminInBrowser(t *testing.T) {
 		t.Errorf("the week view shows %d events, want 2", n)
 	}
 	for _, ev := range []booking.Event{tue, thu} {
-		if got := a.text(fmt.Sprintf(`article.ga-sched-ev[data-event="%d"] .ga-sched-ev__time`, ev.ID)); got != "18:30–19:30" {
+		if got := a.text(fmt.Sprintf(`article.ga-sched-ev[data-event="%d"] .ga-sched-ev__time`, ev.ID)); got != startTime {
 			t.Errorf("event %d: time %q on the schedule", ev.ID, got)
 		}
 		a.checkSeats(en, "week view after creating the series", ev.ID, 0, defaultCapacity)
@@ -262,6 +263,9 @@ func TestAdminInBrowser(t *testing.T) {
 	if got := a.text(row + " .gae-visitor"); got != visitor {
 		t.Errorf("visitor %q, want %q", got, visitor)
 	}
+	if got := adminEval[string](a, `document.querySelector('`+row+` .gae-visitor svg').getAttribute('aria-label')`); got != en.T("admin_event_visitor") {
+		t.Errorf("the visitor icon's label %q, want %q", got, en.T("admin_event_visitor"))
+	}
 	if got := a.text(row + " .gae-seats-cell [aria-hidden=true]"); got != "2" {
 		t.Errorf("seats shown %q, want 2", got)
 	}
@@ -295,6 +299,9 @@ func TestAdminInBrowser(t *testing.T) {
 
 	// 7. Back to the schedule: the Tuesday's day, then the week.
 	a.do("back to the schedule", chromedp.Click(chromedp.CSS(".gae-back a")), chromedp.WaitVisible(chromedp.CSS(".ga-sched-day")))
+	if got := a.text(fmt.Sprintf(`article.ga-sched-ev[data-event="%d"] .ga-sched-ev__time`, tue.ID)); got != "18:30–19:30" {
+		t.Errorf("the Tuesday's day view: time %q", got)
+	}
 	a.checkSeats(en, "day view after the move", tue.ID, 0, defaultCapacity)
 	a.step("schedule-day")
 	a.mark()
@@ -383,14 +390,14 @@ func adminEval[T any](a *adminBrowser, js string) T {
 	return v
 }
 
-// text is the whitespace-normalised text of the first element sel
-// matches, or "<no sel>".
+// text is the text a person reads (innerText, whitespace normalised) of
+// the first element sel matches, or "<no sel>".
 func (a *adminBrowser) text(sel string) string {
 	a.t.Helper()
 	q, _ := json.Marshal(sel)
 	return adminEval[string](a, fmt.Sprintf(`(() => {
 	const el = document.querySelector(%s);
-	return el ? el.textContent.replace(/\s+/g, ' ').trim() : '<no ' + %s + '>';
+	return el ? el.innerText.replace(/\s+/g, ' ').trim() : '<no ' + %s + '>';
 })()`, q, q))
 }
 
