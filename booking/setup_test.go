@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/uptrace/bun"
+	"golang.org/x/crypto/bcrypt"
 
 	"groupbook/booking"
 	"groupbook/booking/booktest"
@@ -175,6 +176,9 @@ func TestUsersAndSettings(t *testing.T) {
 		}
 		if strings.Contains(u.PasswordHash, "horse") || !strings.HasPrefix(u.PasswordHash, "$2") {
 			t.Errorf("password not bcrypt-hashed: %q", u.PasswordHash)
+		}
+		if cost, _ := bcrypt.Cost([]byte(u.PasswordHash)); cost != bcrypt.DefaultCost {
+			t.Errorf("bcrypt cost %d, want the default %d", cost, bcrypt.DefaultCost)
 		}
 		_, err = st.CreateUser(ctx, "owner@example.com", "Again", "correct horse battery", booking.RoleStaff)
 		wantField(t, err, "email", booking.MsgEmailTaken)

@@ -27,6 +27,10 @@ type Store struct {
 	takeSeats func(ctx context.Context, tx bun.Tx, eventID int64, n int) error
 	// noRowLocks is set only by the concurrency test's control.
 	noRowLocks bool
+	// PasswordCost is the bcrypt cost of new passwords (0: bcrypt's
+	// default). Only tests lower it, where hashing at full cost under the
+	// race detector would take most of the run.
+	PasswordCost int
 }
 
 // NewStore returns a store on db, which must be migrated.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"golang.org/x/crypto/bcrypt"
 
 	"groupbook/booking"
 )
@@ -32,6 +33,7 @@ func Seed(tb testing.TB, db *bun.DB) *Fixture {
 	tb.Helper()
 	ctx := context.Background()
 	st := booking.NewStore(db)
+	st.PasswordCost = bcrypt.MinCost // fixtures' passwords protect nothing
 	f := &Fixture{Store: st, Now: Now}
 	st.Now = func() time.Time { return f.Now }
 	var err error
