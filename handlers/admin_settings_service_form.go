@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strconv"
@@ -120,6 +121,17 @@ func settingsInt(fe booking.FieldErrors, field, s string) int {
 // settingsLoadService loads the service of the :id in the path, if any,
 // only from this location; it has answered when ok is false.
 func (h *adminHandlers) settingsLoadService(c *gin.Context, v *adminView) (*booking.Service, bool) {
+	svc, ok := settingsLoad(h, c, v, h.store.LocationService)
+	if ok && svc != nil {
+		v.Title = v.L.T("admin_settings_service_edit_title", map[string]any{"Name": svc.Name})
+	}
+	return svc, ok
+}
+
+// settingsLoad loads the thing of the :id in the path through load, which
+// only finds it at this location. Without an :id (a "new" form) it gives
+// nil and ok; an id that is not there answers 404 and gives ok false.
+func settingsLoad[T any](h *adminHandlers, c *gin.Context, v *adminView, load func(context.Context, int64, int64) (*T, error)) (*T, bool) {
 	if !settingsNeedLocation(c, v) {
 		return nil, false
 	}
@@ -131,13 +143,12 @@ func (h *adminHandlers) settingsLoadService(c *gin.Context, v *adminView) (*book
 		h.settingsMissing(c, v, nil)
 		return nil, false
 	}
-	svc, err := h.store.LocationService(c.Request.Context(), v.Location.ID, id)
+	x, err := load(c.Request.Context(), v.Location.ID, id)
 	if err != nil {
 		h.settingsMissing(c, v, err)
 		return nil, false
 	}
-	v.Title = v.L.T("admin_settings_service_edit_title", map[string]any{"Name": svc.Name})
-	return svc, true
+	return x, true
 }
 
 func (h *adminHandlers) settingsShowService(c *gin.Context, v *adminView, status int, svc *booking.Service, f settingsServiceFields) {

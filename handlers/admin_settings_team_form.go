@@ -79,24 +79,11 @@ func (h *adminHandlers) settingsSaveMember(c *gin.Context) {
 // settingsLoadMember loads the team member of the :id in the path, if any,
 // only from this location; it has answered when ok is false.
 func (h *adminHandlers) settingsLoadMember(c *gin.Context, v *adminView) (*booking.TeamMember, bool) {
-	if !settingsNeedLocation(c, v) {
-		return nil, false
+	tm, ok := settingsLoad(h, c, v, h.store.LocationTeamMember)
+	if ok && tm != nil {
+		v.Title = v.L.T("admin_settings_member_edit_title", map[string]any{"Name": tm.Name})
 	}
-	if c.Param("id") == "" {
-		return nil, true
-	}
-	id, ok := settingsID(c)
-	if !ok {
-		h.settingsMissing(c, v, nil)
-		return nil, false
-	}
-	tm, err := h.store.LocationTeamMember(c.Request.Context(), v.Location.ID, id)
-	if err != nil {
-		h.settingsMissing(c, v, err)
-		return nil, false
-	}
-	v.Title = v.L.T("admin_settings_member_edit_title", map[string]any{"Name": tm.Name})
-	return tm, true
+	return tm, ok
 }
 
 // settingsShowMember renders the form. Archived services are offered only
