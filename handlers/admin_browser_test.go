@@ -43,8 +43,6 @@ const adminViewportWidth, adminViewportHeight = 1280, 900
 // 09:00 UTC), so the dates below are all in the weeks after it, before the
 // change to summer time in Budapest (29 March).
 func TestAdminInBrowser(t *testing.T) {
-	chromium := chromiumPath(t)
-
 	db := booktest.Open(t, booktest.SQLite)
 	e := newAdminEnv(t, db)
 	zone, err := time.LoadLocation(e.f.Location.TimeZone)
@@ -60,51 +58,10 @@ func TestAdminInBrowser(t *testing.T) {
 	srv := httptest.NewServer(e.router)
 	defer srv.Close()
 
-	shots := os.Getenv(envArtifacts)
-	if shots == "" {
-		shots = t.TempDir()
-	} else if shots, err = filepath.Abs(shots); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
-
-	// As in TestWidgetInBrowser: the browser lives as long as the test
-	// (bounded too), the scenario has its own, shorter deadline, so that a
-	// screenshot of a failure can still be taken after it.
-	browserCtx, cancelBrowser := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancelBrowser()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(browserCtx, append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)...)
-	defer cancelAlloc()
 	problems := &browserProblems{}
-	tab, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithListener(problems.listener("admin")))
-	defer cancelTab()
-
-	started := time.Now()
-	if err := chromedp.Do(tab); err != nil {
-		t.Fatalf("start Chromium: %v", err)
-	}
-	t.Logf("Chromium started in %v", time.Since(started).Round(time.Millisecond))
-
-	ctx, cancel := context.WithTimeout(tab, 90*time.Second)
-	defer cancel()
-	ctx, stop := context.WithCancelCause(ctx)
-	defer stop(nil)
-	problems.mu.Lock()
-	problems.stop = stop
-	problems.mu.Unlock()
+	br := startBrowser(t, 3*time.Minute, problems.listener("admin"))
+	tab, shots := br.tab, br.shots
+	ctx := br.scenario(t, 90*time.Second, problems)
 
 	a := &adminBrowser{t: t, tab: tab, ctx: ctx, dir: shots, start: time.Now(), last: time.Now(), problems: problems}
 	defer a.finish()

@@ -21,29 +21,9 @@ import (
 // fields, a saved one lands on the list with the success alert and its URL,
 // and the browser reports no CSP violation or script error.
 func TestAdminSettingsInBrowser(t *testing.T) {
-	chromium := chromiumPath(t)
 	e := newAdminEnv(t, booktest.Open(t, booktest.SQLite))
 	srv := httptest.NewServer(e.router)
 	defer srv.Close()
-	shots := os.Getenv(envArtifacts)
-	if shots == "" {
-		shots = t.TempDir()
-	} else if abs, err := filepath.Abs(shots); err == nil {
-		shots = abs
-	}
-	if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
-
-	browserCtx, cancelBrowser := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancelBrowser()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(browserCtx, append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium), chromedp.Flag("headless", true), chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-first-run", true), chromedp.UserDataDir(t.TempDir()),
-	)...)
-	defer cancelAlloc()
 	problems := &browserProblems{}
 	report := problems.listener("admin")
 	// A refused form is answered with 422 on purpose; Chromium logs every
@@ -54,8 +34,8 @@ func TestAdminSettingsInBrowser(t *testing.T) {
 		}
 		report(ev)
 	}
-	tab, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithListener(listen))
-	defer cancelTab()
+	br := startBrowser(t, 2*time.Minute, listen)
+	tab, shots := br.tab, br.shots
 	defer problems.report(t)
 	ctx, cancel := context.WithTimeout(tab, 60*time.Second)
 	defer cancel()

@@ -191,8 +191,6 @@ func hostPage(widgetOrigin string) http.Handler {
 // embed.js, the CSP, the templates); the store behaves the same on both
 // databases, and the HTTP tests run the same flow on each.
 func TestWidgetInBrowser(t *testing.T) {
-	chromium := chromiumPath(t)
-
 	db := booktest.Open(t, booktest.SQLite)
 	e := newWidgetEnv(t, db)
 	evs := tueThuYoga(t, e, 10)
@@ -226,52 +224,10 @@ func TestWidgetInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	shots := os.Getenv(envArtifacts)
-	if shots == "" {
-		shots = t.TempDir()
-	} else if shots, err = filepath.Abs(shots); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
-
-	// The browser lives as long as the test (bounded too, should a cleanup
-	// hang); the scenario below has its own, shorter deadline. A context
-	// with a deadline given to the first Run would bind the browser's life
-	// to it, and no screenshot of the failure could be taken.
-	browserCtx, cancelBrowser := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancelBrowser()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(browserCtx, append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)...)
-	defer cancelAlloc()
 	problems := &browserProblems{}
-	hostCtx, cancelHost := chromedp.NewContext(allocCtx, chromedp.WithListener(problems.listener("host page")))
-	defer cancelHost()
-
-	started := time.Now()
-	if err := chromedp.Do(hostCtx); err != nil {
-		t.Fatalf("start Chromium: %v", err)
-	}
-	t.Logf("Chromium started in %v", time.Since(started).Round(time.Millisecond))
-
-	ctx, cancel := context.WithTimeout(hostCtx, 60*time.Second)
-	defer cancel()
-	ctx, stop := context.WithCancelCause(ctx)
-	defer stop(nil)
-	problems.mu.Lock()
-	problems.stop = stop
-	problems.mu.Unlock()
+	br := startBrowser(t, 3*time.Minute, problems.listener("host page"))
+	hostCtx, shots := br.tab, br.shots
+	ctx := br.scenario(t, 60*time.Second, problems)
 
 	b := &browserRun{t: t, tab: hostCtx, ctx: ctx, dir: shots, start: time.Now(), last: time.Now(), problems: problems}
 	defer b.finish()
