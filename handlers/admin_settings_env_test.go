@@ -2,20 +2,18 @@ package handlers
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/uptrace/bun"
 
-	"groupbook/assets"
 	"groupbook/booking"
 	"groupbook/booking/booktest"
 	"groupbook/locales"
-	"groupbook/widget"
 )
 
 // settingsMsg is the English text of a message, for finding it on a page.
@@ -33,25 +31,10 @@ func settingsMsg(t *testing.T, id string, data ...map[string]any) string {
 func settingsFreshEnv(t *testing.T, db *bun.DB) *adminEnv {
 	t.Helper()
 	st := booking.NewStore(db)
-	bundle, err := locales.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	bundle.Report = func(lang, id string, err error) { t.Errorf("locale %s, message %s: %v", lang, id, err) }
-	a, err := assets.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := NewViews(a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	flow := widget.NewFlow(st, widget.NewSigner(testSecret))
-	r := NewRouter(Deps{
-		Store: st, Secret: testSecret, BaseURL: testBaseURL, Flow: flow, Locales: bundle, Assets: a, Views: v,
-		Log: slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
-	})
-	e := &adminEnv{widgetEnv: &widgetEnv{t: t, db: db, f: &booktest.Fixture{Store: st}, flow: flow, router: r}}
+	w := newTestRouter(t, st, time.Now)
+	w.db, w.f = db, &booktest.Fixture{Store: st}
+	e := &adminEnv{widgetEnv: w}
+	var err error
 	ctx := context.Background()
 	if e.owner, err = st.CreateUser(ctx, ownerEmail, "Olga Owner", adminPassword, booking.RoleOwner); err != nil {
 		t.Fatal(err)

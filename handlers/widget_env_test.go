@@ -42,6 +42,16 @@ type widgetEnv struct {
 func newWidgetEnv(t *testing.T, db *bun.DB) *widgetEnv {
 	t.Helper()
 	f := booktest.Seed(t, db)
+	e := newTestRouter(t, f.Store, func() time.Time { return f.Now })
+	e.db, e.f = db, f
+	return e
+}
+
+// newTestRouter builds the whole router over store with the real
+// templates, locales and assets, the development verifier on clock, and
+// the server's warnings in the test log. The caller fills in db and f.
+func newTestRouter(t *testing.T, store *booking.Store, clock func() time.Time) *widgetEnv {
+	t.Helper()
 	bundle, err := locales.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -56,14 +66,14 @@ func newWidgetEnv(t *testing.T, db *bun.DB) *widgetEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	flow := widget.NewFlow(f.Store, widget.NewSigner(testSecret))
-	codes := &notify.DevVerifier{Secret: testSecret, Now: func() time.Time { return f.Now }}
+	flow := widget.NewFlow(store, widget.NewSigner(testSecret))
+	codes := &notify.DevVerifier{Secret: testSecret, Now: clock}
 	r := NewRouter(Deps{
-		Verifier: codes,
-		Store:    f.Store, Secret: testSecret, Log: slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})), BaseURL: testBaseURL,
-		Flow: flow, Locales: bundle, Assets: a, Views: v,
+		Store: store, Secret: testSecret, BaseURL: testBaseURL,
+		Log:  slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		Flow: flow, Locales: bundle, Assets: a, Views: v, Verifier: codes,
 	})
-	return &widgetEnv{t: t, db: db, f: f, flow: flow, router: r, codes: codes}
+	return &widgetEnv{t: t, flow: flow, router: r, codes: codes}
 }
 
 // page is one response with its parsed HTML.
