@@ -305,13 +305,13 @@ func (s *Store) Events(ctx context.Context, f EventFilter) ([]Event, error) {
 		q = q.Where("starts_at < ?", f.To.UTC())
 	}
 	if len(f.ServiceIDs) > 0 {
-		q = q.Where("service_id IN (?)", bun.In(f.ServiceIDs))
+		q = q.Where("service_id IN (?)", bun.List(f.ServiceIDs))
 	}
 	if len(f.TeamMemberIDs) > 0 {
-		q = q.Where("team_member_id IN (?)", bun.In(f.TeamMemberIDs))
+		q = q.Where("team_member_id IN (?)", bun.List(f.TeamMemberIDs))
 	}
 	if len(f.ExcludeIDs) > 0 {
-		q = q.Where("id NOT IN (?)", bun.In(f.ExcludeIDs))
+		q = q.Where("id NOT IN (?)", bun.List(f.ExcludeIDs))
 	}
 	if f.Limit > 0 {
 		q = q.Limit(int64(f.Limit)).Offset(int64(f.Offset))

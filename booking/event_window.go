@@ -98,7 +98,7 @@ func (s *Store) clientsByID(ctx context.Context, bookings []Booking) (map[int64]
 		ids = append(ids, b.ClientID)
 	}
 	var list []Client
-	if err := s.db.NewSelect().Model(&list).Where("id IN (?)", bun.In(uniqueIDs(ids))).Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(&list).Where("id IN (?)", bun.List(uniqueIDs(ids))).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("clients of bookings: %w", err)
 	}
 	for _, c := range list {

@@ -201,7 +201,7 @@ func (s *Store) SaveLink(ctx context.Context, l *Link) error {
 	return s.inTx(ctx, func(tx bun.Tx) error {
 		c := newChecker()
 		if len(l.ServiceIDs) > 0 {
-			n, err := tx.NewSelect().Model((*Service)(nil)).Where("id IN (?) AND location_id = ?", bun.In(l.ServiceIDs), l.LocationID).Count(ctx)
+			n, err := tx.NewSelect().Model((*Service)(nil)).Where("id IN (?) AND location_id = ?", bun.List(l.ServiceIDs), l.LocationID).Count(ctx)
 			if err != nil {
 				return fmt.Errorf("check link services: %w", err)
 			}
@@ -210,7 +210,7 @@ func (s *Store) SaveLink(ctx context.Context, l *Link) error {
 			}
 		}
 		if len(l.TeamMemberIDs) > 0 {
-			n, err := tx.NewSelect().Model((*TeamMember)(nil)).Where("id IN (?) AND location_id = ?", bun.In(l.TeamMemberIDs), l.LocationID).Count(ctx)
+			n, err := tx.NewSelect().Model((*TeamMember)(nil)).Where("id IN (?) AND location_id = ?", bun.List(l.TeamMemberIDs), l.LocationID).Count(ctx)
 			if err != nil {
 				return fmt.Errorf("check link team members: %w", err)
 			}

@@ -34,10 +34,10 @@ func (s *Store) BookableEvents(ctx context.Context, link *Link, f BookableFilter
 		Where("svc.active AND svc.online_booking AND tm.active").
 		Order("e.starts_at", "e.id")
 	if len(link.ServiceIDs) > 0 {
-		q = q.Where("e.service_id IN (?)", bun.In(link.ServiceIDs))
+		q = q.Where("e.service_id IN (?)", bun.List(link.ServiceIDs))
 	}
 	if len(link.TeamMemberIDs) > 0 {
-		q = q.Where("e.team_member_id IN (?)", bun.In(link.TeamMemberIDs))
+		q = q.Where("e.team_member_id IN (?)", bun.List(link.TeamMemberIDs))
 	}
 	if f.ServiceID != 0 {
 		q = q.Where("e.service_id = ?", f.ServiceID)
@@ -46,7 +46,7 @@ func (s *Store) BookableEvents(ctx context.Context, link *Link, f BookableFilter
 		q = q.Where("e.team_member_id = ?", f.TeamMemberID)
 	}
 	if len(f.ExcludeIDs) > 0 {
-		q = q.Where("e.id NOT IN (?)", bun.In(f.ExcludeIDs))
+		q = q.Where("e.id NOT IN (?)", bun.List(f.ExcludeIDs))
 	}
 	if f.Limit > 0 {
 		q = q.Limit(int64(f.Limit)).Offset(int64(f.Offset))

@@ -87,7 +87,7 @@ func (s *Store) SetDeliveryStatus(ctx context.Context, sid, status, errorCode st
 	// Reports can arrive out of order: a late "sent" must not hide a final
 	// "undelivered".
 	if !finalDelivery[status] {
-		q = q.Where("delivery_status NOT IN (?)", bun.In(finalDeliveryList))
+		q = q.Where("delivery_status NOT IN (?)", bun.List(finalDeliveryList))
 	}
 	if errorCode != "" {
 		q = q.Set("last_error = ?", "delivery error "+truncate(errorCode, 20))

@@ -216,7 +216,7 @@ func (s *Store) reserveTx(ctx context.Context, tx bun.Tx, req *ReserveRequest, f
 	var held []int64
 	err = tx.NewSelect().Model((*Booking)(nil)).Column("event_id").
 		Where("client_id = ? AND visitor_name = ? AND status <> ?", client.ID, req.VisitorName, StatusCancelled).
-		Where("event_id IN (?)", bun.In(ids)).
+		Where("event_id IN (?)", bun.List(ids)).
 		Scan(ctx, &held)
 	if err != nil {
 		return nil, fmt.Errorf("check existing bookings: %w", err)
@@ -298,7 +298,7 @@ func queueBooked(ctx context.Context, tx bun.Tx, g *Group, client *Client, booki
 
 func loadEvents(ctx context.Context, db bun.IDB, ids []int64) (map[int64]*Event, error) {
 	var list []Event
-	if err := db.NewSelect().Model(&list).Where("id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+	if err := db.NewSelect().Model(&list).Where("id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("load events: %w", err)
 	}
 	out := make(map[int64]*Event, len(list))

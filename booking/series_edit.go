@@ -83,7 +83,7 @@ func (s *Store) UpdateSeriesFrom(ctx context.Context, eventID int64, in EventInp
 		// Read again under the locks: seats taken may have changed.
 		var events []Event
 		err = tx.NewSelect().Model(&events).
-			Where("id IN (?) AND deleted_at IS NULL", bun.In(ids)).
+			Where("id IN (?) AND deleted_at IS NULL", bun.List(ids)).
 			Order("starts_at", "id").Scan(ctx)
 		if err != nil {
 			return fmt.Errorf("series %d events: %w", ev.SeriesID, err)

@@ -69,7 +69,7 @@ func (s *Store) lockEvents(ctx context.Context, tx bun.Tx, ids ...int64) error {
 	}
 	var got []int64
 	err := tx.NewSelect().Model((*Event)(nil)).Column("id").
-		Where("id IN (?)", bun.In(ids)).Order("id").For("UPDATE").
+		Where("id IN (?)", bun.List(ids)).Order("id").For("UPDATE").
 		Scan(ctx, &got)
 	if err != nil {
 		return fmt.Errorf("lock events: %w", err)
@@ -117,18 +117,6 @@ func isUniqueViolation(err error) bool {
 	var sqErr *sqlite.Error
 	if errors.As(err, &sqErr) {
 		return sqErr.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || sqErr.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
-	}
-	return false
-}
-
-func isCheckViolation(err error) bool {
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
-		return pgErr.Code == "23514"
-	}
-	var sqErr *sqlite.Error
-	if errors.As(err, &sqErr) {
-		return sqErr.Code() == sqlite3.SQLITE_CONSTRAINT_CHECK
 	}
 	return false
 }

@@ -70,7 +70,7 @@ func (s *Store) setMemberServices(ctx context.Context, tx bun.Tx, tm *TeamMember
 	ids = uniqueIDs(ids)
 	if len(ids) > 0 {
 		n, err := tx.NewSelect().Model((*Service)(nil)).
-			Where("id IN (?)", bun.In(ids)).Where("location_id = ?", tm.LocationID).Count(ctx)
+			Where("id IN (?)", bun.List(ids)).Where("location_id = ?", tm.LocationID).Count(ctx)
 		if err != nil {
 			return fmt.Errorf("check services: %w", err)
 		}

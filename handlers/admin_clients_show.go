@@ -76,16 +76,6 @@ func (h *adminHandlers) clientsShow(c *gin.Context) {
 	h.render(c, http.StatusOK, "admin_clients_show", v)
 }
 
-// clientsTel is a tel: link, which html/template refuses from a string. It
-// is built only from "+" and digits (the E.164 the core stores), so nothing
-// else can reach the attribute.
-func clientsTel(phone string) template.URL {
-	if len(phone) < 2 || phone[0] != '+' || strings.Trim(phone[1:], "0123456789") != "" {
-		return ""
-	}
-	return template.URL("tel:" + phone)
-}
-
 // clientsMissing answers 404 with the search page and a message.
 func (h *adminHandlers) clientsMissing(c *gin.Context, v *adminView) {
 	v.alert("error", v.L.T("admin_clients_not_found"))

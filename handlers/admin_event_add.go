@@ -99,7 +99,7 @@ func (h *adminHandlers) eventAddClient(c *gin.Context) {
 		return
 	}
 	v = h.newAdminView(c)
-	if p, ok = h.loadEventPage(c, v); !ok {
+	if _, ok = h.loadEventPage(c, v); !ok {
 		return
 	}
 	v.alert("success", v.L.T("admin_event_done_added"))
