@@ -21,7 +21,7 @@ import (
 func TestSelectionInDateOrder(t *testing.T) {
 	booktest.Each(t, func(t *testing.T, db *bun.DB) {
 		e := newWidgetEnv(t, db)
-		day := e.f.Now.Truncate(24*time.Hour).Add(18 * time.Hour)
+		day := e.f.Now.Truncate(24 * time.Hour).Add(18 * time.Hour)
 		late := e.f.Event(t, e.f.Yoga, e.f.Sofie, day.AddDate(0, 0, 5), 10)
 		early := e.f.Event(t, e.f.Yoga, e.f.Sofie, day.AddDate(0, 0, 2), 10)
 		middle := e.f.Event(t, e.f.Yoga, e.f.Sofie, day.AddDate(0, 0, 3), 10)
