@@ -171,13 +171,14 @@
         background: 'rgba(0,0,0,.5)', display: 'flex', alignItems: 'center', justifyContent: 'center',
         padding: 'min(24px, 3vw)'
       });
-      // scroll-padding-top: when the browser scrolls a focused control into
-      // view (Tab, Shift+Tab), it stops below the sticky close bar rather
-      // than under it.
+      // scroll-padding: when the browser scrolls a focused control into view
+      // (Tab, Shift+Tab), it stops below the sticky close bar rather than
+      // under it, and leaves room for the control's focus ring at the
+      // bottom.
       var panel = css(doc.createElement('div'), {
         position: 'relative', width: '100%', maxWidth: '560px', maxHeight: '100%', overflow: 'auto', padding: '0 8px 8px', boxSizing: 'border-box',
         background: '#fff', borderRadius: '12px', boxShadow: '0 10px 40px rgba(0,0,0,.3)',
-        overscrollBehavior: 'contain', scrollPaddingTop: '60px'
+        overscrollBehavior: 'contain', scrollPaddingTop: '60px', scrollPaddingBottom: '16px'
       });
       panel.setAttribute('role', 'dialog');
       panel.setAttribute('aria-modal', 'true');
@@ -185,9 +186,11 @@
       var bar = css(doc.createElement('div'), {
         position: 'sticky', top: '0', display: 'flex', justifyContent: 'flex-end', background: '#fff', zIndex: '1'
       });
+      // The browser's own focus ring, drawn inside the button: the button
+      // sits at the panel's top edge, whose overflow would cut it outside.
       var closeBtn = css(doc.createElement('button'), {
         width: '44px', height: '44px', border: '0', background: 'transparent', color: '#222',
-        font: '28px/1 system-ui,sans-serif', cursor: 'pointer'
+        font: '28px/1 system-ui,sans-serif', cursor: 'pointer', outlineOffset: '-4px'
       });
       closeBtn.type = 'button';
       closeBtn.textContent = '\u00d7';
