@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
@@ -42,10 +43,10 @@ const eventPageShownJS = `!!document.querySelector('form.gb-select fieldset.gb-a
 // Embedded with embed.js in a page of another site, a whole booking (event,
 // weekday filter, two more dates, two seats, Continue, the pencil and
 // Continue again, the contact form, Confirm, Cancel) leaves the host page's
-// history.length exactly as it was once the frame had loaded: the frame's
-// steps replace its history entry instead of adding one (it was +7), so
-// the host's Back button leaves the host page. The frame's first load adds
-// nothing (embed.js sets the iframe's src before inserting it).
+// history.length exactly as it was before embed.js ran: the frame's first
+// load adds nothing (embed.js sets the iframe's src before inserting it),
+// and its steps replace its history entry instead of adding one (it was
+// +7), so the host's Back button leaves the host page.
 func TestWidgetHistoryInBrowser(t *testing.T) {
 	u := newUXEnv(t, 3*time.Minute)
 	first, tue1, tue2 := u.evs[0], u.evs[2], u.evs[4]
@@ -110,7 +111,18 @@ func TestWidgetHistoryInBrowser(t *testing.T) {
 
 	t.Run("embedded", func(t *testing.T) {
 		widgetOrigin := strings.Replace(u.srv.URL, "127.0.0.1", "localhost", 1)
-		host := httptest.NewServer(hostPage(widgetOrigin))
+		// The studio's page notes its history.length before embed.js runs.
+		host := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path != "/" {
+				http.NotFound(w, r)
+				return
+			}
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			fmt.Fprintf(w, `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Sunrise Yoga</title></head>
+<body><h1>Sunrise Yoga</h1><script>window.lengthBefore = history.length;</script>
+<script src="%s/embed.js" data-groupbook="sunrise" async></script></body></html>`, widgetOrigin)
+		}))
 		defer host.Close()
 		ctx := u.br.scenario(t, time.Minute, u.problems)
 		b := &browserRun{t: t, tab: u.br.tab, ctx: ctx, dir: u.br.shots, start: time.Now(), last: time.Now(), problems: u.problems}
@@ -119,7 +131,10 @@ func TestWidgetHistoryInBrowser(t *testing.T) {
 			chromedp.WaitVisible(chromedp.CSS("iframe.groupbook-frame")))
 		b.attachFrame(widgetOrigin + "/w/sunrise?")
 		b.frame(chromedp.WaitVisible(chromedp.CSS(".gb-events a")))
-		start := evalHost[int](b, `history.length`)
+		start := evalHost[int](b, `window.lengthBefore`)
+		if n := evalHost[int](b, `history.length`); n != start {
+			t.Errorf("the frame's first load took the host page's history.length from %d to %d", start, n)
+		}
 
 		pick(b)
 		cont(b)
