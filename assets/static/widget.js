@@ -1,9 +1,9 @@
 // groupbook widget behaviour: iframe height and scroll messages, focus and
 // announcements after htmx swaps, history in a frame and on the event page,
-// the Book another limit and the seat stepper. Loaded with defer after htmx. Every listener is delegated on
-// document, so content that htmx swaps in works without re-binding. The
-// server re-checks everything this file enforces; it only spares a round
-// trip.
+// the Book another limit and the seat stepper. Loaded with defer after
+// htmx. Every listener is delegated on document, so content that htmx swaps
+// in works without re-binding. The server re-checks everything this file
+// enforces; it only spares a round trip.
 (function () {
   'use strict';
 
