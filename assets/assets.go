@@ -68,7 +68,14 @@ func New() (*Assets, error) {
 	if err != nil {
 		return nil, fmt.Errorf("assets: open embedded static dir: %w", err)
 	}
-	return newFromFS(sub)
+	a, err := newFromFS(sub)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkEmbedJS(a.byName[EmbedJSName]); err != nil {
+		return nil, err
+	}
+	return a, nil
 }
 
 func newFromFS(fsys fs.FS) (*Assets, error) {

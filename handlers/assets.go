@@ -9,14 +9,36 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"groupbook/assets"
+	"groupbook/locales"
 	"groupbook/views"
 )
 
 // addAssetRoutes serves the content-hashed static files and the stable
-// /embed.js that studios paste into their sites.
+// /embed.js that studios paste into their sites, with embed.js's texts
+// filled in from the locale files.
 func addAssetRoutes(r *gin.Engine, d Deps) {
-	r.GET("/assets/*file", gin.WrapH(d.Assets))
-	r.GET("/embed.js", gin.WrapF(d.Assets.EmbedJS))
+	a := d.Assets
+	if d.Locales != nil {
+		a = a.WithEmbedLabels(embedLabels(d.Locales))
+	}
+	r.GET("/assets/*file", gin.WrapH(a))
+	r.GET("/embed.js", gin.WrapF(a.EmbedJS))
+}
+
+// embedLabels are the texts embed.js shows on the host page (the floating
+// button, the dialog's title and its Close button), in every language.
+// Keys are what embed.js reads; ids are in locales/messages/embed.*.toml.
+func embedLabels(b *locales.Bundle) map[string]map[string]string {
+	out := map[string]map[string]string{}
+	for _, lang := range b.Languages() {
+		l := b.Localizer(lang)
+		out[lang] = map[string]string{
+			"button": l.T("embed_button"),
+			"close":  l.T("embed_close"),
+			"title":  l.T("embed_title"),
+		}
+	}
+	return out
 }
 
 // NewViews parses the templates with the helpers they use.

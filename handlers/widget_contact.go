@@ -57,6 +57,7 @@ func (h *widgetHandlers) showContact(c *gin.Context, v *widgetView, status int, 
 		}
 		p.Events = append(p.Events, *ev)
 	}
+	widget.SortByStart(p.Events)
 	p.ServiceID, p.MemberID = p.Events[0].ServiceID, p.Events[0].TeamMemberID
 	if p.CommentLabel == "" {
 		p.CommentLabel = v.L.T("widget_comment")

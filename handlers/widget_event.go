@@ -16,6 +16,10 @@ type widgetEventPage struct {
 	*widget.EventPage
 	ClosedText string
 	SeatsError string
+	// Here is this page's URL without the selection: widget.js adds the
+	// ticked dates and seats to it and puts it in the history entry, so
+	// Back from the contact step shows them again.
+	Here string
 }
 
 // event shows one event with its Book another block.
@@ -57,6 +61,16 @@ func (h *widgetHandlers) showEvent(c *gin.Context, v *widgetView, status int, in
 		return
 	}
 	p := &widgetEventPage{EventPage: page}
+	var filter []string
+	if a := page.Another; a != nil {
+		if a.Weekday >= 0 {
+			filter = append(filter, "wd", strconv.Itoa(a.Weekday))
+		}
+		if a.All {
+			filter = append(filter, "all", "1")
+		}
+	}
+	p.Here = v.URL("/w/"+v.Link.Slug+"/e/"+strconv.FormatInt(page.Event.ID, 10), filter...)
 	if page.Closed != nil {
 		p.ClosedText = bookingErrorText(v.L, page.Closed, v.Link.EffectiveMaxEvents())
 	}

@@ -3,6 +3,7 @@ package widget
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"groupbook/booking"
 )
@@ -58,6 +59,9 @@ func (f *Flow) OpenManage(ctx context.Context, token string) (*Manage, error) {
 		it.CancelErr = booking.CanClientCancel(&b, ev, l, now)
 		m.Items = append(m.Items, it)
 	}
+	// Bookings are created in id order (the lock order), not the order the
+	// client reads a calendar in.
+	slices.SortStableFunc(m.Items, func(a, b ManageItem) int { return byStart(a.Event, b.Event) })
 	return m, nil
 }
 

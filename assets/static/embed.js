@@ -8,6 +8,22 @@
 
   var MAX_HEIGHT = 20000;
   var doc = document;
+  // The button's and the dialog's texts in every language, filled in by
+  // the server from the locale files (locales/messages/embed.*.toml) when
+  // it serves this file, so nothing a visitor reads is written here.
+  var LABELS = {/*groupbook:labels*/};
+
+  // The texts for a language: data-lang, else the host page's own
+  // language, else the visitor's browser, else English. "pt-PT" and "pt"
+  // both find Portuguese.
+  function labelsFor(wanted) {
+    for (var i = 0; i < wanted.length; i++) {
+      var tag = String(wanted[i] || '').toLowerCase();
+      if (LABELS[tag]) return LABELS[tag];
+      if (LABELS[tag.split('-')[0]]) return LABELS[tag.split('-')[0]];
+    }
+    return LABELS.en || {};
+  }
 
   function uid() {
     var a = new Uint32Array(2);
@@ -55,7 +71,8 @@
       if (v) url.searchParams.set('utm_' + k, v);
     });
 
-    var title = d.title || 'Booking';
+    var text = labelsFor([d.lang, doc.documentElement.lang].concat(navigator.languages || [navigator.language]));
+    var title = d.title || text.title;
     var iframe = null;
     var modal = null; // set in button mode
     var scroller = null; // the element that scrolls around the frame; null = window
@@ -92,11 +109,17 @@
 
     // Brings a point of the frame into view when it is off screen, e.g. the
     // next step's heading after the frame shrank below the visitor's scroll
-    // position.
+    // position. In the dialog the sticky close bar covers the top of the
+    // scrolling panel, so the visible part starts below it.
     function reveal(top) {
       var y = iframe.getBoundingClientRect().top + top;
-      var viewTop = scroller ? scroller.getBoundingClientRect().top : 0;
-      var viewHeight = scroller ? scroller.clientHeight : window.innerHeight;
+      var viewTop = 0;
+      var viewHeight = window.innerHeight;
+      if (scroller) {
+        var inset = modal.bar.offsetHeight;
+        viewTop = scroller.getBoundingClientRect().top + inset;
+        viewHeight = scroller.clientHeight - inset;
+      }
       if (y >= viewTop && y <= viewTop + viewHeight - 48) return;
       var by = y - viewTop - 16;
       if (scroller) scroller.scrollTop += by;
@@ -132,7 +155,7 @@
     });
     button.type = 'button';
     button.className = 'groupbook-button';
-    button.textContent = d.label || 'Book';
+    button.textContent = d.label || text.button;
     button.setAttribute('aria-haspopup', 'dialog');
     button.addEventListener('click', open);
 
@@ -148,10 +171,14 @@
         background: 'rgba(0,0,0,.5)', display: 'flex', alignItems: 'center', justifyContent: 'center',
         padding: 'min(24px, 3vw)'
       });
+      // scroll-padding: when the browser scrolls a focused control into view
+      // (Tab, Shift+Tab), it stops below the sticky close bar rather than
+      // under it, and leaves room for the control's focus ring at the
+      // bottom.
       var panel = css(doc.createElement('div'), {
         position: 'relative', width: '100%', maxWidth: '560px', maxHeight: '100%', overflow: 'auto', padding: '0 8px 8px', boxSizing: 'border-box',
         background: '#fff', borderRadius: '12px', boxShadow: '0 10px 40px rgba(0,0,0,.3)',
-        overscrollBehavior: 'contain'
+        overscrollBehavior: 'contain', scrollPaddingTop: '60px', scrollPaddingBottom: '16px'
       });
       panel.setAttribute('role', 'dialog');
       panel.setAttribute('aria-modal', 'true');
@@ -159,22 +186,30 @@
       var bar = css(doc.createElement('div'), {
         position: 'sticky', top: '0', display: 'flex', justifyContent: 'flex-end', background: '#fff', zIndex: '1'
       });
+      // The browser's own focus ring, drawn inside the button: the button
+      // sits at the panel's top edge, whose overflow would cut it outside.
       var closeBtn = css(doc.createElement('button'), {
         width: '44px', height: '44px', border: '0', background: 'transparent', color: '#222',
-        font: '28px/1 system-ui,sans-serif', cursor: 'pointer'
+        font: '28px/1 system-ui,sans-serif', cursor: 'pointer', outlineOffset: '-4px'
       });
       closeBtn.type = 'button';
       closeBtn.textContent = '\u00d7';
-      closeBtn.setAttribute('aria-label', d.closeLabel || 'Close');
+      closeBtn.setAttribute('aria-label', d.closeLabel || text.close);
       closeBtn.addEventListener('click', close);
       bar.appendChild(closeBtn);
 
       // Focus stays in the dialog: tabbing past either end lands on these
-      // and is sent round to the other end.
+      // and is sent round to the other end. Shift+Tab from Close goes to
+      // the frame's last control; the host cannot reach into a frame from
+      // another origin, so it focuses the frame and asks widget.js to
+      // focus its last control.
       var head = doc.createElement('span');
       var tail = doc.createElement('span');
       head.tabIndex = tail.tabIndex = 0;
-      head.addEventListener('focus', function () { iframe.focus(); });
+      head.addEventListener('focus', function () {
+        iframe.focus();
+        iframe.contentWindow.postMessage({type: 'groupbook:focus', frame: id, at: 'last'}, origin);
+      });
       tail.addEventListener('focus', function () { closeBtn.focus(); });
 
       panel.appendChild(bar);
@@ -185,6 +220,7 @@
       modal.addEventListener('click', function (e) { if (e.target === modal) close(); });
       scroller = panel;
       modal.closeBtn = closeBtn;
+      modal.bar = bar;
     }
 
     function isOpen() {

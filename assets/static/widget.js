@@ -1,9 +1,9 @@
 // groupbook widget behaviour: iframe height and scroll messages, focus and
-// announcements after htmx swaps, the Book another limit and the seat
-// stepper. Loaded with defer after htmx. Every listener is delegated on
-// document, so content that htmx swaps in works without re-binding. The
-// server re-checks everything this file enforces; it only spares a round
-// trip.
+// announcements after htmx swaps, history in a frame and on the event page,
+// the Book another limit and the seat stepper. Loaded with defer after
+// htmx. Every listener is delegated on document, so content that htmx swaps
+// in works without re-binding. The server re-checks everything this file
+// enforces; it only spares a round trip.
 (function () {
   'use strict';
 
@@ -81,6 +81,33 @@
     // (an open <select> does).
     doc.addEventListener('keydown', function (e) {
       if (e.key === 'Escape' && !e.defaultPrevented) post({type: 'groupbook:escape'});
+    });
+    // embed.js's dialog keeps the focus inside it; Shift+Tab from its Close
+    // button comes round to the frame's last control, which only this
+    // side can reach. Only our parent may ask, and only for this frame.
+    window.addEventListener('message', function (e) {
+      var m = e.data;
+      var parent = bodyData('gbParent');
+      if (e.source !== window.parent || (parent && e.origin !== parent)) return;
+      if (!m || typeof m !== 'object' || m.type !== 'groupbook:focus' || m.frame !== bodyData('gbFrame')) return;
+      var all = tabbable();
+      var el = m.at === 'first' ? all[0] : all[all.length - 1];
+      if (el) el.focus();
+    });
+    // In a frame every step replaces the history entry instead of adding
+    // one: the frame's entries are the host page's too, and the host's Back
+    // button should leave the page, not step back through the booking. A
+    // direct link (not framed) keeps htmx's push, so Back goes a step back.
+    doc.addEventListener('htmx:before:history:update', function (e) {
+      if (e.detail && e.detail.history) e.detail.history.type = 'replace';
+    });
+  }
+
+  // Controls that Tab reaches, in document order.
+  function tabbable() {
+    var sel = 'a[href],button,input:not([type=hidden]),select,textarea,[tabindex]';
+    return Array.prototype.filter.call(doc.querySelectorAll(sel), function (el) {
+      return el.tabIndex >= 0 && !el.disabled && el.getClientRects().length > 0;
     });
   }
 
@@ -192,9 +219,17 @@
       input.value = String(next);
       input.dispatchEvent(new Event('change', {bubbles: true}));
     }
+    setBounds(stepper, next, b);
+  }
+
+  // A button at its bound is aria-disabled rather than disabled: a disabled
+  // button drops the focus (to the page's body) the moment the last press
+  // reaches the bound, and a keyboard user would have to find their way
+  // back. Clicks on it are ignored below.
+  function setBounds(stepper, value, b) {
     stepper.querySelectorAll('[data-gb-step]').forEach(function (btn) {
       var step = int(btn.getAttribute('data-gb-step'), 0);
-      btn.disabled = step < 0 ? next <= b.min : next >= b.max;
+      btn.setAttribute('aria-disabled', String(step < 0 ? value <= b.min : value >= b.max));
     });
   }
 
@@ -205,8 +240,9 @@
 
   doc.addEventListener('click', function (e) {
     var btn = e.target.closest && e.target.closest('.gb-stepper [data-gb-step]');
-    if (!btn || btn.disabled) return;
+    if (!btn) return;
     e.preventDefault(); // in case a template forgot type="button"
+    if (btn.getAttribute('aria-disabled') === 'true') return;
     syncStepper(btn.closest('.gb-stepper'), int(btn.getAttribute('data-gb-step'), 0));
   });
 
@@ -229,10 +265,34 @@
     var t = e.target;
     if (!t.matches('.gb-stepper input[name=seats]')) return;
     var b = bounds(t);
-    var v = int(t.value, b.min);
-    t.closest('.gb-stepper').querySelectorAll('[data-gb-step]').forEach(function (btn) {
-      btn.disabled = int(btn.getAttribute('data-gb-step'), 0) < 0 ? v <= b.min : v >= b.max;
+    setBounds(t.closest('.gb-stepper'), int(t.value, b.min), b);
+  });
+
+  // ---- The event page's history entry keeps the selection ----------------
+
+  // htmx restores a history entry by fetching its URL again, and the event
+  // page's URL carries no selection: Back from the contact step showed the
+  // boxes unticked and one seat. So the entry's URL follows the form, in the
+  // also=/seats= form the contact step's pencil link uses, whenever the
+  // selection changes and when the form leaves the page (Continue, a
+  // weekday chip, View all dates). data-gb-here is the page's own URL
+  // without the selection (with its weekday filter and frame parameters).
+  function keepSelection(form) {
+    var here = form.getAttribute('data-gb-here');
+    if (!here || !window.history || !history.replaceState) return;
+    var url = new URL(here, location.href);
+    new FormData(form).forEach(function (value, name) {
+      if (name === 'also' || name === 'seats') url.searchParams.append(name, value);
     });
+    history.replaceState(history.state, '', url.pathname + url.search);
+  }
+
+  doc.addEventListener('submit', function (e) {
+    if (e.target.matches('form[data-gb-here]')) keepSelection(e.target);
+  }, true);
+  doc.addEventListener('change', function (e) {
+    var form = e.target.form;
+    if (form && form.matches('form[data-gb-here]')) keepSelection(form);
   });
 
   // Back/forward can restore ticked boxes from the page cache after load.
