@@ -57,7 +57,7 @@ func TestDatabaseDown(t *testing.T) {
 
 	for _, tc := range []struct {
 		name, path, lang, css string
-		header               []string
+		header                []string
 	}{
 		{"widget list", "/w/sunrise", "en", "widget.css", nil},
 		{"widget list in Hungarian", "/w/sunrise", "hu", "widget.css", []string{"Accept-Language", "hu-HU,hu;q=0.9"}},
