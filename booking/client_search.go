@@ -27,6 +27,10 @@ type ClientSummary struct {
 // +3620123…). Otherwise every word must match a first name, last name or
 // email, ignoring case. An empty query lists the newest clients.
 func (s *Store) SearchClients(ctx context.Context, locationID int64, query string, limit int) (out []ClientSummary, more bool, err error) {
+	if !ValidText(strings.TrimSpace(query)) {
+		// Nothing stored can match it, and PostgreSQL would refuse a NUL.
+		return nil, false, FieldErrors{"q": MsgInvalidText}
+	}
 	loc, err := s.Location(ctx, locationID)
 	if err != nil {
 		return nil, false, err

@@ -3,8 +3,12 @@ package booking
 import (
 	"database/sql"
 	"fmt"
+	"math"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
@@ -20,6 +24,39 @@ type DBOptions struct {
 	// MaxOpenConns bounds the PostgreSQL pool; without a bound a burst of
 	// requests exhausts the server's max_connections.
 	MaxOpenConns int
+	// StatementTimeout bounds one statement, a wait for a lock included,
+	// and a connection attempt (0: DefaultStatementTimeout; NoTimeout for
+	// migrations, which may rightly take minutes). On
+	// PostgreSQL it becomes statement_timeout and connect_timeout; on
+	// SQLite the busy timeout, which is how long a writer waits for
+	// another's write lock. The request's context bounds every query as
+	// well, but not everywhere: SQLite's busy wait ignores the context,
+	// and work outside a request (the SMS worker) has none so short.
+	StatementTimeout time.Duration
+}
+
+// DefaultStatementTimeout is half the default request deadline: a request
+// whose statement hangs still has the time to answer "try again".
+const DefaultStatementTimeout = 5 * time.Second
+
+// NoTimeout as DBOptions.StatementTimeout leaves statements unbounded, with
+// SQLite's busy timeout at sqlitePragmas' value.
+const NoTimeout time.Duration = -1
+
+// migrationConnectTimeout bounds connecting when statements are unbounded.
+const migrationConnectTimeout = 10 * time.Second
+
+// idleInTxTimeout ends a PostgreSQL session that sits in an open
+// transaction this long. None of ours waits on anything but the database
+// inside a transaction, so such a session belongs to a process that froze
+// or lost its network while holding row locks that bookings wait for.
+const idleInTxTimeout = 30 * time.Second
+
+func (o DBOptions) statementTimeout() time.Duration {
+	if o.StatementTimeout == 0 {
+		return DefaultStatementTimeout
+	}
+	return o.StatementTimeout
 }
 
 // sqlitePragmas are the settings that gave zero SQLITE_BUSY with hundreds of
@@ -42,6 +79,10 @@ func IsPostgresURL(dsn string) bool {
 // (a file path, or a file: URL).
 func OpenDB(dsn string, opts DBOptions) (*bun.DB, error) {
 	if IsPostgresURL(dsn) {
+		dsn, err := postgresDSN(dsn, opts.statementTimeout())
+		if err != nil {
+			return nil, err
+		}
 		sqldb, err := sql.Open("pgx", dsn)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
@@ -58,7 +99,7 @@ func OpenDB(dsn string, opts DBOptions) (*bun.DB, error) {
 		// Each pooled connection would get its own empty database.
 		return nil, fmt.Errorf("open sqlite: in-memory databases are not supported, use a file")
 	}
-	sqldb, err := sql.Open("sqlite", sqliteDSN(dsn))
+	sqldb, err := sql.Open("sqlite", sqliteDSN(dsn, opts.statementTimeout()))
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
@@ -71,7 +112,7 @@ func OpenDB(dsn string, opts DBOptions) (*bun.DB, error) {
 	return bun.NewDB(sqldb, sqlitedialect.New()), nil
 }
 
-func sqliteDSN(path string) string {
+func sqliteDSN(path string, busy time.Duration) string {
 	path = strings.TrimPrefix(path, "sqlite://")
 	if !strings.HasPrefix(path, "file:") {
 		path = "file:" + (&url.URL{Path: path}).EscapedPath()
@@ -80,5 +121,44 @@ func sqliteDSN(path string) string {
 	if strings.Contains(path, "?") {
 		sep = "&"
 	}
-	return path + sep + sqlitePragmas
+	// SQLite's busy wait does not look at the context: a write waiting for
+	// a lock someone else holds waits the whole busy timeout, so it must
+	// end before the request's deadline.
+	pragmas := sqlitePragmas
+	if busy > 0 {
+		pragmas = busyTimeoutRe.ReplaceAllString(pragmas, "busy_timeout("+strconv.FormatInt(busy.Milliseconds(), 10)+")")
+	}
+	return path + sep + pragmas
+}
+
+var busyTimeoutRe = regexp.MustCompile(`busy_timeout\(\d+\)`)
+
+// postgresDSN adds the timeouts to a postgres:// URL. A parameter the URL
+// already sets is kept: whoever wrote it there knows their server.
+// statement_timeout and idle_in_transaction_session_timeout travel as
+// run-time parameters in the start-up message (pgx sends every parameter
+// it does not know itself), so they cost no round trip.
+func postgresDSN(dsn string, statement time.Duration) (string, error) {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		// url.Error repeats the URL, password included.
+		return "", fmt.Errorf("open postgres: the database URL does not parse")
+	}
+	q := u.Query()
+	set := func(k, v string) {
+		if !q.Has(k) {
+			q.Set(k, v)
+		}
+	}
+	connect := statement
+	if statement < 0 {
+		connect = migrationConnectTimeout
+	} else {
+		set("statement_timeout", strconv.FormatInt(statement.Milliseconds(), 10))
+	}
+	// connect_timeout is whole seconds.
+	set("connect_timeout", strconv.Itoa(int(math.Ceil(connect.Seconds()))))
+	set("idle_in_transaction_session_timeout", strconv.FormatInt(idleInTxTimeout.Milliseconds(), 10))
+	u.RawQuery = q.Encode()
+	return u.String(), nil
 }

@@ -37,6 +37,7 @@ const (
 	MsgSeatsOutOfRange  = "error_seats_out_of_range"
 	MsgEmailTaken       = "error_email_taken"
 	MsgPasswordTooShort = "error_password_too_short"
+	MsgInvalidText      = "error_invalid_text"
 )
 
 // Languages the product is translated into; the first is the fallback.
@@ -76,11 +77,49 @@ func (c *checker) add(field, msg string) {
 }
 
 func (c *checker) text(field, v string, required bool, max int) {
-	if required && strings.TrimSpace(v) == "" {
+	switch {
+	case !validText(v, multiLineFields[field]):
+		// Checked first: a NUL would otherwise reach PostgreSQL, which
+		// refuses it in text with an error that is not the user's fault
+		// to read.
+		c.add(field, MsgInvalidText)
+	case required && strings.TrimSpace(v) == "":
 		c.add(field, MsgRequired)
-	} else if utf8.RuneCountInString(v) > max {
+	case utf8.RuneCountInString(v) > max:
 		c.add(field, MsgTooLong)
 	}
+}
+
+// multiLineFields are the fields typed in a textarea, where line breaks and
+// tabs belong; everywhere else they can only come from a forged request.
+var multiLineFields = map[string]bool{"comment": true, "address": true, "contact_message": true}
+
+// ValidText reports whether s may be stored as one line of text: valid
+// UTF-8 with no control characters. PostgreSQL refuses NUL and invalid
+// UTF-8 in text columns (so they would fail as a server error, and SQLite
+// would store them silently); the other C0 controls and DEL are never typed
+// and can hide text or garble a terminal reading the logs.
+func ValidText(s string) bool { return validText(s, false) }
+
+// ValidMultiLineText is ValidText that also allows tab, newline and
+// carriage return, for text typed in a textarea.
+func ValidMultiLineText(s string) bool { return validText(s, true) }
+
+func validText(s string, multiLine bool) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch b := s[i]; {
+		case b == '\t' || b == '\n' || b == '\r':
+			if !multiLine {
+				return false
+			}
+		case b < 0x20 || b == 0x7f:
+			return false
+		}
+	}
+	return true
 }
 
 func (c *checker) color(field, v string) {
@@ -94,6 +133,8 @@ func (c *checker) email(field, v string, required bool) {
 	case v == "" && required:
 		c.add(field, MsgRequired)
 	case v == "":
+	case !ValidText(v):
+		c.add(field, MsgInvalidText)
 	case len(v) > MaxEmailLen:
 		c.add(field, MsgTooLong)
 	case !emailRe.MatchString(v):

@@ -32,6 +32,10 @@ func (h *adminHandlers) clientsSearch(c *gin.Context) {
 	p := &clientsSearchPage{Query: strings.TrimSpace(c.Query("q")), Max: clientsLimit}
 	if v.Location != nil {
 		found, more, err := h.store.SearchClients(c.Request.Context(), v.Location.ID, p.Query, clientsLimit)
+		if v.fieldErrors(err) {
+			h.showClients(c, v, p, http.StatusBadRequest)
+			return
+		}
 		if err != nil {
 			h.serverError(c, err)
 			return

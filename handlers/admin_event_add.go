@@ -82,13 +82,16 @@ func (h *adminHandlers) eventAddClient(c *gin.Context) {
 	p.Add = f
 	req, err := f.request(v.Location, p.W.Event.ID)
 	if err == nil {
-		_, err = h.store.Reserve(c.Request.Context(), req)
+		err = h.reserveForStaff(c, req)
 	}
 	if err != nil {
 		status := h.addClientError(v, p, err)
 		if status == http.StatusInternalServerError {
-			h.serverError(c, err)
-			return
+			if !h.addClientUnsure(c, v, err) {
+				h.serverError(c, err)
+				return
+			}
+			status = http.StatusServiceUnavailable
 		}
 		p.AlertsIn = "add"
 		h.renderEventBlock(c, status, v, "admin_event_body")

@@ -110,10 +110,11 @@ func (h *adminHandlers) render(c *gin.Context, status int, page string, v *admin
 	c.Data(status, "text/html; charset=utf-8", out)
 }
 
-// serverError logs the cause and answers 500 without it.
+// serverError logs the cause and shows a page without it: "try again in a
+// moment" (503) when the database is unavailable, else a 500 with the
+// request id.
 func (h *adminHandlers) serverError(c *gin.Context, err error) {
-	h.log.Error("admin", "err", err, "path", c.Request.URL.Path, "request_id", c.GetString(ctxRequestID))
-	c.AbortWithStatus(http.StatusInternalServerError)
+	(&errorPages{locales: h.locales, views: h.views, log: h.log}).fail(c, "admin", err)
 }
 
 // home is the start page after sign-in: where to go next.

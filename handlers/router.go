@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"log/slog"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -39,6 +40,8 @@ type Deps struct {
 	// webhooks; empty without Twilio, and then they are not served.
 	Sender          notify.Sender
 	TwilioAuthToken string
+	// RequestTimeout is every request's deadline (0: DefaultRequestTimeout).
+	RequestTimeout time.Duration
 }
 
 // NewRouter builds the Gin engine with the middleware chain and every route.
@@ -61,6 +64,14 @@ func NewRouter(d Deps) *gin.Engine {
 	// access log must wrap the recovery so a panic is logged as a 500, and
 	// the security headers are set before any handler can write.
 	r.Use(requestID(), accessLog(d.Log), securityHeaders(), recovery(d.Log), crossOriginProtection())
+	// Then the limits, before any handler reads the request: a deadline,
+	// a bounded body, and path parameters that can be looked up.
+	timeout := d.RequestTimeout
+	if timeout <= 0 {
+		timeout = DefaultRequestTimeout
+	}
+	pages := &errorPages{locales: d.Locales, views: d.Views, log: d.Log}
+	r.Use(requestDeadline(timeout), limitBody(pages), sanePathParams(pages))
 
 	addHealthRoutes(r, d)
 	addHookRoutes(r, d)

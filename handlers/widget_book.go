@@ -45,9 +45,13 @@ func (h *widgetHandlers) book(c *gin.Context) {
 	h.finishBooking(c, v, sel, form)
 }
 
-// finishBooking creates the bookings and answers for every outcome.
+// finishBooking creates the bookings and answers for every outcome. Part
+// of the request's time is kept back for the one outcome the core cannot
+// report: an error that leaves unknown whether the booking committed.
 func (h *widgetHandlers) finishBooking(c *gin.Context, v *widgetView, sel *widget.Selection, form widget.ContactInput) {
-	res, err := h.flow.Book(c.Request.Context(), v.Link, v.Cat, sel, form)
+	ctx, cancel, kept := splitDeadline(c.Request.Context())
+	defer cancel()
+	res, err := h.flow.Book(ctx, v.Link, v.Cat, sel, form)
 	var fe booking.FieldErrors
 	var re *booking.ReserveError
 	switch {
@@ -60,7 +64,7 @@ func (h *widgetHandlers) finishBooking(c *gin.Context, v *widgetView, sel *widge
 	case errors.Is(err, booking.ErrKeyReused):
 		h.expired(c, v, err)
 	default:
-		h.serverError(c, err)
+		h.unknownOutcome(c, v, sel, form, err, kept)
 	}
 }
 

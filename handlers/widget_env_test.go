@@ -50,7 +50,8 @@ func newWidgetEnv(t *testing.T, db *bun.DB) *widgetEnv {
 // newTestRouter builds the whole router over store with the real
 // templates, locales and assets, the development verifier on clock, and
 // the server's warnings in the test log. The caller fills in db and f.
-func newTestRouter(t *testing.T, store *booking.Store, clock func() time.Time) *widgetEnv {
+// opts change the Deps before the router is built.
+func newTestRouter(t *testing.T, store *booking.Store, clock func() time.Time, opts ...func(*Deps)) *widgetEnv {
 	t.Helper()
 	bundle, err := locales.Load()
 	if err != nil {
@@ -68,11 +69,15 @@ func newTestRouter(t *testing.T, store *booking.Store, clock func() time.Time) *
 	}
 	flow := widget.NewFlow(store, widget.NewSigner(testSecret))
 	codes := &notify.DevVerifier{Secret: testSecret, Now: clock}
-	r := NewRouter(Deps{
+	d := Deps{
 		Store: store, Secret: testSecret, BaseURL: testBaseURL,
 		Log:  slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
 		Flow: flow, Locales: bundle, Assets: a, Views: v, Verifier: codes,
-	})
+	}
+	for _, o := range opts {
+		o(&d)
+	}
+	r := NewRouter(d)
 	return &widgetEnv{t: t, flow: flow, router: r, codes: codes}
 }
 

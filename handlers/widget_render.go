@@ -71,8 +71,9 @@ func (h *widgetHandlers) notFound(c *gin.Context) {
 	h.html(c, http.StatusNotFound, "not_found", v)
 }
 
-// serverError logs the cause and shows a message without it.
+// serverError logs the cause and shows a page without it: "try again in a
+// moment" (503) when the database is unavailable, else a 500 with the
+// request id.
 func (h *widgetHandlers) serverError(c *gin.Context, err error) {
-	h.log.Error("widget", "err", err, "path", c.Request.URL.Path, "request_id", c.GetString(ctxRequestID))
-	c.AbortWithStatus(http.StatusInternalServerError)
+	(&errorPages{locales: h.locales, views: h.views, log: h.log}).fail(c, "widget", err)
 }

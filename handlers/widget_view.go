@@ -86,6 +86,9 @@ func (h *widgetHandlers) newWidgetView(c *gin.Context, link *booking.Link, cat *
 				val = ""
 			}
 		default: // utm_*
+			if !booking.ValidText(val) {
+				val = "" // stored with the booking: no control bytes (see booking.ValidText)
+			}
 			val = truncateRunes(val, 100)
 		}
 		if val != "" {

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"groupbook/booking"
 	"groupbook/notify"
@@ -24,6 +25,9 @@ const (
 	EnvDBMaxConns  = "GROUPBOOK_DB_MAX_CONNS"
 	EnvLogLevel    = "GROUPBOOK_LOG_LEVEL"
 	EnvSMSWorker   = "GROUPBOOK_SMS_WORKER"
+	// EnvRequestTimeout is every request's deadline; the database's
+	// statement timeout and the HTTP server's timeouts follow from it.
+	EnvRequestTimeout = "GROUPBOOK_REQUEST_TIMEOUT"
 
 	// Twilio's variables keep the names of Twilio's own documentation and
 	// tools, so an account's settings can be pasted as they are.
@@ -53,6 +57,8 @@ type Config struct {
 	// NoSMSWorker turns off this process's outbox worker (on by default,
 	// so the zero Config runs one), e.g. to send from fewer processes.
 	NoSMSWorker bool
+	// RequestTimeout is every request's deadline (see serverTimeouts).
+	RequestTimeout time.Duration
 }
 
 // HasTwilio reports whether SMS go through Twilio.
@@ -76,6 +82,7 @@ var settings = []setting{
 	{EnvDBMaxConns, "db-max-conns", "20", "most open database connections"},
 	{EnvLogLevel, "log-level", "info", "debug, info, warn or error"},
 	{EnvSMSWorker, "sms-worker", "true", "run the SMS outbox worker in this process (true or false)"},
+	{EnvRequestTimeout, "request-timeout", "10s", "deadline of every request, e.g. 10s; database statements get half of it"},
 	// No flags for Twilio: the token must stay out of ps, and the others
 	// only make sense with it.
 	{EnvTwilioAccountSID, "", "", "Twilio account SID (AC...); unset: SMS are logged, not sent"},
@@ -167,6 +174,7 @@ func (src *configSource) Config() (Config, error) {
 	check(EnvSecret, func(v string) (err error) { cfg.Secret, err = parseSecret(v); return })
 	check(EnvDBMaxConns, func(v string) (err error) { cfg.DBMaxConns, err = parsePositive(v); return })
 	check(EnvLogLevel, func(v string) (err error) { cfg.LogLevel, err = parseLogLevel(v); return })
+	check(EnvRequestTimeout, func(v string) (err error) { cfg.RequestTimeout, err = parseRequestTimeout(v); return })
 	check(EnvSMSWorker, func(v string) error {
 		on, err := parseSwitch(v)
 		cfg.NoSMSWorker = !on
@@ -252,6 +260,22 @@ func parsePositive(v string) (int, error) {
 		return 0, fmt.Errorf("must be a positive integer, got %q", v)
 	}
 	return n, nil
+}
+
+// Bounds of GROUPBOOK_REQUEST_TIMEOUT. Below the minimum a booking under
+// ordinary load could miss it; above the maximum a hung database would
+// hold clients longer than anyone waits for a page.
+const (
+	minRequestTimeout = 2 * time.Second
+	maxRequestTimeout = 60 * time.Second
+)
+
+func parseRequestTimeout(v string) (time.Duration, error) {
+	d, err := time.ParseDuration(strings.TrimSpace(v))
+	if err != nil || d < minRequestTimeout || d > maxRequestTimeout {
+		return 0, fmt.Errorf("must be a duration from %s to %s such as \"10s\", got %q", minRequestTimeout, maxRequestTimeout, v)
+	}
+	return d, nil
 }
 
 func parseLogLevel(v string) (slog.Level, error) {

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 )
 
 func parseTestConfig(env map[string]string, args ...string) (Config, error) {
@@ -20,7 +21,7 @@ func parseTestConfig(env map[string]string, args ...string) (Config, error) {
 func TestConfigDefaults(t *testing.T) {
 	cfg, err := parseTestConfig(nil)
 	must(t, err)
-	want := Config{Addr: ":8080", DatabaseURL: "groupbook.db", BaseURL: "http://localhost:8080", DBMaxConns: 20, LogLevel: slog.LevelInfo}
+	want := Config{Addr: ":8080", DatabaseURL: "groupbook.db", BaseURL: "http://localhost:8080", DBMaxConns: 20, LogLevel: slog.LevelInfo, RequestTimeout: 10 * time.Second}
 	if cfg != want {
 		t.Errorf("defaults = %+v, want %+v", cfg, want)
 	}
@@ -39,7 +40,7 @@ func TestConfigFromEnvAndFlags(t *testing.T) {
 	must(t, err)
 	want := Config{
 		Addr: "127.0.0.1:9000", DatabaseURL: env[EnvDatabaseURL], BaseURL: "https://book.example.com",
-		Secret: env[EnvSecret], DBMaxConns: 7, LogLevel: slog.LevelWarn,
+		Secret: env[EnvSecret], DBMaxConns: 7, LogLevel: slog.LevelWarn, RequestTimeout: 10 * time.Second,
 	}
 	if cfg != want {
 		t.Errorf("from env = %+v, want %+v", cfg, want)
@@ -49,6 +50,16 @@ func TestConfigFromEnvAndFlags(t *testing.T) {
 	must(t, err)
 	if cfg.Addr != ":9100" || cfg.LogLevel != slog.LevelDebug || cfg.DatabaseURL != "other.db" || cfg.DBMaxConns != 7 {
 		t.Errorf("flags did not override env: %+v", cfg)
+	}
+
+	cfg, err = parseTestConfig(map[string]string{EnvRequestTimeout: "4s"})
+	must(t, err)
+	if cfg.RequestTimeout != 4*time.Second {
+		t.Errorf("%s=4s: %v", EnvRequestTimeout, cfg.RequestTimeout)
+	}
+	cfg, err = parseTestConfig(map[string]string{EnvRequestTimeout: "4s"}, "-request-timeout", "1500ms")
+	if err == nil {
+		t.Errorf("-request-timeout 1500ms accepted: %v", cfg.RequestTimeout)
 	}
 }
 
@@ -89,6 +100,9 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 		{"max conns negative", map[string]string{EnvDBMaxConns: "-3"}, nil, EnvDBMaxConns + `: must be a positive integer, got "-3"`},
 		{"log level", map[string]string{EnvLogLevel: "verbose"}, nil, EnvLogLevel + `: must be debug, info, warn or error, got "verbose"`},
 		{"bad flag names the flag", nil, []string{"-db-max-conns", "x"}, `-db-max-conns: must be a positive integer, got "x"`},
+		{"request timeout without unit", map[string]string{EnvRequestTimeout: "10"}, nil, EnvRequestTimeout + `: must be a duration from 2s to 1m0s such as "10s", got "10"`},
+		{"request timeout too short", map[string]string{EnvRequestTimeout: "500ms"}, nil, EnvRequestTimeout + ": must be a duration from 2s"},
+		{"request timeout too long", nil, []string{"-request-timeout", "5m"}, "-request-timeout: must be a duration from 2s"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -14,15 +14,26 @@ import (
 // openDatabase opens the configured database and applies any pending
 // migrations, returning their names. Every command needs both, and running
 // the migrations at start means a new version never serves an old schema.
+//
+// Migrations run on a pool of their own without the statement timeout: an
+// index build on a large table, or waiting for another process's
+// migrations, may rightly take minutes, while a request's statement may
+// not.
 func openDatabase(ctx context.Context, cfg Config) (*bun.DB, []string, error) {
-	db, err := booking.OpenDB(cfg.DatabaseURL, booking.DBOptions{MaxOpenConns: cfg.DBMaxConns})
+	mdb, err := booking.OpenDB(cfg.DatabaseURL, booking.DBOptions{MaxOpenConns: 4, StatementTimeout: booking.NoTimeout})
 	if err != nil {
 		return nil, nil, fmt.Errorf("open database %s: %w", redactDSN(cfg.DatabaseURL), err)
 	}
-	applied, err := migrations.Up(ctx, db)
+	applied, err := migrations.Up(ctx, mdb)
+	mdb.Close()
 	if err != nil {
-		db.Close()
 		return nil, nil, fmt.Errorf("migrate database %s: %w", redactDSN(cfg.DatabaseURL), err)
+	}
+	db, err := booking.OpenDB(cfg.DatabaseURL, booking.DBOptions{
+		MaxOpenConns: cfg.DBMaxConns, StatementTimeout: serverTimeouts(cfg.RequestTimeout).statement,
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("open database %s: %w", redactDSN(cfg.DatabaseURL), err)
 	}
 	return db, applied, nil
 }

@@ -41,5 +41,6 @@ func buildDeps(store *booking.Store, log *slog.Logger, cfg Config, secret string
 		Locales: bundle, Assets: a, Views: views,
 		Sender: sms.sender, Verifier: sms.verifier, DevCodes: sms.devCodes,
 		TwilioAuthToken: cfg.Twilio.AuthToken,
+		RequestTimeout:  serverTimeouts(cfg.RequestTimeout).request,
 	}, nil
 }

@@ -14,18 +14,48 @@ import (
 	"groupbook/handlers"
 )
 
-// Server timeouts. ReadHeaderTimeout stops slowloris clients holding
-// connections open; the others bound a slow body, a slow reader of the
-// response and an idle keep-alive.
+// Server timeouts that do not depend on the request deadline.
+// ReadHeaderTimeout stops slowloris clients holding connections open;
+// IdleTimeout ends an idle keep-alive.
 const (
 	readHeaderTimeout = 5 * time.Second
-	readTimeout       = 30 * time.Second
-	writeTimeout      = 60 * time.Second
 	idleTimeout       = 120 * time.Second
-	// shutdownTimeout is how long requests in flight get to finish; it
-	// stays under the 30 s most orchestrators wait before SIGKILL.
+	// writeMargin is the time a response gets after its request's
+	// deadline: rendering the "try again" page and sending it to a slow
+	// client.
+	writeMargin = 10 * time.Second
+	// shutdownTimeout is how long requests in flight get to finish at
+	// least; it stays under the 30 s most orchestrators wait before
+	// SIGKILL, unless the request deadline is longer.
 	shutdownTimeout = 20 * time.Second
 )
+
+// timeouts are the HTTP server's and the database's limits, all derived
+// from the request deadline so they fit together: a statement gets half of
+// it (a request whose statement hangs still has time to answer), reading
+// the request its headers' time plus the deadline (bodies are a few KB, see
+// handlers.MaxAdminBody), writing the response the deadline plus a margin
+// (the clock starts when the headers are read, so the handler's time is in
+// it), and a graceful shutdown at least the deadline, so requests in
+// flight end on their own.
+type timeouts struct {
+	request, statement, readHeader, read, write, idle, shutdown time.Duration
+}
+
+func serverTimeouts(request time.Duration) timeouts {
+	if request <= 0 {
+		request = handlers.DefaultRequestTimeout
+	}
+	return timeouts{
+		request:    request,
+		statement:  request / 2,
+		readHeader: readHeaderTimeout,
+		read:       readHeaderTimeout + request,
+		write:      request + writeMargin,
+		idle:       idleTimeout,
+		shutdown:   max(shutdownTimeout, request+2*time.Second),
+	}
+}
 
 // serve runs the server until ctx is cancelled (SIGINT or SIGTERM).
 func (c *cli) serve(ctx context.Context, args []string) error {
@@ -72,13 +102,14 @@ func serveStore(ctx context.Context, cfg Config, store *booking.Store, log *slog
 	if err != nil {
 		return err
 	}
+	to := serverTimeouts(cfg.RequestTimeout)
 	router := handlers.NewRouter(deps)
 	srv := &http.Server{
 		Handler:           router,
-		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       readTimeout,
-		WriteTimeout:      writeTimeout,
-		IdleTimeout:       idleTimeout,
+		ReadHeaderTimeout: to.readHeader,
+		ReadTimeout:       to.read,
+		WriteTimeout:      to.write,
+		IdleTimeout:       to.idle,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	// Listen before announcing, so a busy port fails here, not after we
@@ -104,8 +135,8 @@ func serveStore(ctx context.Context, cfg Config, store *booking.Store, log *slog
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	log.Info("shutting down", "timeout", shutdownTimeout.String())
-	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	log.Info("shutting down", "timeout", to.shutdown.String())
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), to.shutdown)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)

@@ -6,9 +6,11 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"groupbook/booking"
 	"groupbook/booking/booktest"
+	"groupbook/handlers"
 )
 
 func TestServeStartsAndShutsDown(t *testing.T) {
@@ -63,5 +65,30 @@ func TestServeFailsOnBusyPort(t *testing.T) {
 	err, _, _ = runCmd(t, map[string]string{EnvAddr: ln.Addr().String(), EnvDatabaseURL: booktest.URL(t, booktest.SQLite)}, "", "serve")
 	if err == nil || !strings.Contains(err.Error(), "listen on "+ln.Addr().String()) {
 		t.Errorf("serve on a busy port: %v", err)
+	}
+}
+
+// TestServerTimeoutsFitTheDeadline: the limits derived from the request
+// deadline keep the order that makes a hung database answer in time: a
+// statement ends well before the request, the response can still be
+// written after the deadline, and a shutdown waits for requests in flight.
+func TestServerTimeoutsFitTheDeadline(t *testing.T) {
+	for _, req := range []time.Duration{0, minRequestTimeout, 10 * time.Second, maxRequestTimeout} {
+		to := serverTimeouts(req)
+		if req == 0 && to.request != handlers.DefaultRequestTimeout {
+			t.Errorf("default request timeout %v, want %v", to.request, handlers.DefaultRequestTimeout)
+		}
+		if !(to.statement > 0 && to.statement <= to.request/2) {
+			t.Errorf("request %v: statement timeout %v, want at most half", to.request, to.statement)
+		}
+		if to.readHeader <= 0 || to.read < to.readHeader+to.request {
+			t.Errorf("request %v: read header %v, read %v", to.request, to.readHeader, to.read)
+		}
+		if to.write <= to.request || to.shutdown <= to.request || to.idle <= 0 {
+			t.Errorf("request %v: write %v, shutdown %v, idle %v", to.request, to.write, to.shutdown, to.idle)
+		}
+	}
+	if to := serverTimeouts(10 * time.Second); to.shutdown >= 30*time.Second {
+		t.Errorf("default shutdown %v: orchestrators kill after 30 s", to.shutdown)
 	}
 }
