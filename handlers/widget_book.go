@@ -47,7 +47,7 @@ func (h *widgetHandlers) book(c *gin.Context) {
 
 // finishBooking creates the bookings and answers for every outcome.
 func (h *widgetHandlers) finishBooking(c *gin.Context, v *widgetView, sel *widget.Selection, form widget.ContactInput) {
-	res, err := h.flow.Book(c.Request.Context(), v.Link, v.Cat, sel, form)
+	res, err := h.flow.Book(c.Request.Context(), v.Link, v.Cat, sel, form, c.ClientIP())
 	var fe booking.FieldErrors
 	var re *booking.ReserveError
 	switch {
