@@ -58,8 +58,8 @@ var smsScenarios = []smsLimitsScenario{
 	{
 		// IPv6 clients rotating through their /64 count as one address.
 		name: "address-ipv6", limits: with(loose(), func(l *booking.SMSLimits) { l.AddressHour = 5 }),
-		phone: func(w int) string { return booktest.Client(200 + w).Phone },
-		ip:    func(w int) string { return fmt.Sprintf("2001:db8:1:2::%x", w+1) },
+		phone:  func(w int) string { return booktest.Client(200 + w).Phone },
+		ip:     func(w int) string { return fmt.Sprintf("2001:db8:1:2::%x", w+1) },
 		reason: "limit:address:hour", limit: 5,
 	},
 	{
