@@ -62,6 +62,23 @@ func phoneAllowed(allowed []string, e164 string) bool {
 	return c != "" && slices.Contains(allowed, c)
 }
 
+// SMSAllowedCountries are the countries a location's SMS may go to now.
+func (s *Store) SMSAllowedCountries(ctx context.Context, locationID int64) ([]string, error) {
+	loc, err := s.Location(ctx, locationID)
+	if err != nil {
+		return nil, err
+	}
+	st, err := smsSettings(ctx, s.db, locationID)
+	if err != nil {
+		return nil, err
+	}
+	return st.AllowedCountries(loc.Country), nil
+}
+
+// PhoneInCountries tells whether an E.164 number belongs to one of the
+// countries.
+func PhoneInCountries(countries []string, e164 string) bool { return phoneAllowed(countries, e164) }
+
 // WidgetPhoneAllowed tells whether the widget may take this number for
 // link: like Twilio's geographic permissions, a location only deals with
 // the countries it chose, so nobody can make it pay for SMS to premium
