@@ -80,11 +80,10 @@ func (f *Flow) codeLimits() CodeLimits {
 var (
 	ErrCodeCooldown = errors.New("a code was sent moments ago")
 	// ErrTooManySends wraps the *booking.RateLimitedError that refused.
-	ErrTooManySends  = errors.New("too many codes requested")
-	ErrWrongCode     = errors.New("wrong code")
-	ErrTooManyWrong  = errors.New("too many wrong codes")
-	ErrCodeNotSent   = errors.New("the code could not be sent")
-	ErrCodeExhausted = errors.New("the SMS provider refuses more attempts for now")
+	ErrTooManySends = errors.New("too many codes requested")
+	ErrWrongCode    = errors.New("wrong code")
+	ErrTooManyWrong = errors.New("too many wrong codes")
+	ErrCodeNotSent  = errors.New("the code could not be sent")
 )
 
 const (
