@@ -421,3 +421,44 @@ func TestAddressKey(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkReserveSMS measures a one-event booking with SMS on (the
+// "booked" message and a reminder), made by staff (no limits) and through
+// the widget (every message counted against four keys, under their locks
+// on PostgreSQL): the cost of the limits.
+func BenchmarkReserveSMS(b *testing.B) {
+	for _, kind := range []string{booktest.SQLite, booktest.Postgres} {
+		for _, who := range []string{"staff", "widget"} {
+			b.Run(kind+"/"+who, func(b *testing.B) {
+				db := booktest.Open(b, kind)
+				f := booktest.Seed(b, db)
+				f.Store.SMSLimits = &booking.SMSLimits{
+					PhoneHour: 1 << 30, PhoneDay: 1 << 30, AddressHour: 1 << 30, AddressDay: 1 << 30,
+					LinkHour: 1 << 30, LinkDay: 1 << 30, LocationHour: 1 << 30, LocationDay: 1 << 30,
+				}
+				ctx := context.Background()
+				if err := f.Store.SaveSMSSettings(ctx, &booking.SMSSettings{LocationID: f.Location.ID, Enabled: true, ReminderHours: 24}); err != nil {
+					b.Fatal(err)
+				}
+				var evs []*booking.Event
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := range b.N {
+					if i%5000 == 0 {
+						b.StopTimer()
+						evs = f.YogaEvents(b, 1, 10000)
+						b.StartTimer()
+					}
+					r := req(f, i, 1, evs...)
+					r.ClientIP = fmt.Sprintf("198.51.100.%d", i%200)
+					if who == "staff" {
+						r.Link, r.ClientIP = nil, ""
+					}
+					if _, err := f.Store.Reserve(ctx, r); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
