@@ -21,8 +21,9 @@ func (s *Store) GroupByToken(ctx context.Context, token string) (*Reservation, e
 }
 
 // CancelByClient cancels one booking of the group the token opens, if the
-// booking's link allows it and the cutoff has not passed.
-func (s *Store) CancelByClient(ctx context.Context, token string, bookingID int64) (*Booking, error) {
+// booking's link allows it and the cutoff has not passed. clientIP is the
+// client's address, which the SMS limits count.
+func (s *Store) CancelByClient(ctx context.Context, token string, bookingID int64, clientIP string) (*Booking, error) {
 	res, err := s.GroupByToken(ctx, token)
 	if err != nil {
 		return nil, err
@@ -33,7 +34,7 @@ func (s *Store) CancelByClient(ctx context.Context, token string, bookingID int6
 			return nil, err
 		}
 	}
-	return s.cancel(ctx, bookingID, CancelledByClient, func(b *Booking, ev *Event) error {
+	return s.cancel(ctx, bookingID, CancelledByClient, s.widgetOrigin(res.Group.LinkID, clientIP), func(b *Booking, ev *Event) error {
 		if b.GroupID != res.Group.ID {
 			// Another group's booking: the token does not open it.
 			return fmt.Errorf("booking %d: %w", bookingID, ErrNotFound)
@@ -44,7 +45,7 @@ func (s *Store) CancelByClient(ctx context.Context, token string, bookingID int6
 
 // CancelByAdmin cancels a booking at any time.
 func (s *Store) CancelByAdmin(ctx context.Context, bookingID int64) (*Booking, error) {
-	return s.cancel(ctx, bookingID, CancelledByAdmin, func(b *Booking, _ *Event) error {
+	return s.cancel(ctx, bookingID, CancelledByAdmin, nil, func(b *Booking, _ *Event) error {
 		if !b.Active() {
 			return ErrAlreadyCancelled
 		}
@@ -52,7 +53,7 @@ func (s *Store) CancelByAdmin(ctx context.Context, bookingID int64) (*Booking, e
 	})
 }
 
-func (s *Store) cancel(ctx context.Context, bookingID int64, by string, allow func(*Booking, *Event) error) (*Booking, error) {
+func (s *Store) cancel(ctx context.Context, bookingID int64, by string, origin *smsOrigin, allow func(*Booking, *Event) error) (*Booking, error) {
 	var out *Booking
 	err := s.inTx(ctx, func(tx bun.Tx) error {
 		b, err := s.lockBooking(ctx, tx, bookingID)
@@ -76,7 +77,7 @@ func (s *Store) cancel(ctx context.Context, bookingID int64, by string, allow fu
 		if err := releaseSeats(ctx, tx, b.EventID, b.Seats); err != nil {
 			return err
 		}
-		if err := queueCancelled(ctx, tx, b, ev, by, now); err != nil {
+		if err := queueCancelled(ctx, tx, b, ev, by, origin, now); err != nil {
 			return err
 		}
 		out = b
@@ -86,10 +87,12 @@ func (s *Store) cancel(ctx context.Context, bookingID int64, by string, allow fu
 }
 
 // queueCancelled tells the client a booking was cancelled (saying by whom)
-// and drops its reminder.
-func queueCancelled(ctx context.Context, tx bun.Tx, b *Booking, ev *Event, by string, now time.Time) error {
+// and drops its reminder. origin is the widget client who cancelled, nil
+// for staff.
+func queueCancelled(ctx context.Context, tx bun.Tx, b *Booking, ev *Event, by string, origin *smsOrigin, now time.Time) error {
 	return queueAboutBooking(ctx, tx, b, ev, now, func(w *outboxWriter, phone string, p MessagePayload) error {
 		p.By = by
+		w.origin = origin
 		return w.add(ctx, SMSCancelled, phone, b.Lang, b.GroupID, b.ID, p, now)
 	})
 }

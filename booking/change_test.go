@@ -28,11 +28,11 @@ func TestCancelByClient(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.Store.CancelByClient(ctx, other.Group.Token, b0.ID); !errors.Is(err, booking.ErrNotFound) {
+		if _, err := f.Store.CancelByClient(ctx, other.Group.Token, b0.ID, "192.0.2.1"); !errors.Is(err, booking.ErrNotFound) {
 			t.Errorf("foreign token: %v", err)
 		}
 
-		got, err := f.Store.CancelByClient(ctx, res.Group.Token, b0.ID)
+		got, err := f.Store.CancelByClient(ctx, res.Group.Token, b0.ID, "192.0.2.1")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -42,13 +42,13 @@ func TestCancelByClient(t *testing.T) {
 		if seatsTaken(t, f, evs[0]) != 1 || seatsTaken(t, f, evs[1]) != 3 {
 			t.Error("cancel did not free exactly its own seats")
 		}
-		if _, err := f.Store.CancelByClient(ctx, res.Group.Token, b0.ID); !errors.Is(err, booking.ErrAlreadyCancelled) {
+		if _, err := f.Store.CancelByClient(ctx, res.Group.Token, b0.ID, "192.0.2.1"); !errors.Is(err, booking.ErrAlreadyCancelled) {
 			t.Errorf("second cancel: %v", err)
 		}
 
 		// Past the cutoff (2 h before the start) the client cannot cancel; staff can.
 		f.Now = evs[1].StartsAt.Add(-2 * time.Hour)
-		if _, err := f.Store.CancelByClient(ctx, res.Group.Token, b1.ID); !errors.Is(err, booking.ErrCutoffPassed) {
+		if _, err := f.Store.CancelByClient(ctx, res.Group.Token, b1.ID, "192.0.2.1"); !errors.Is(err, booking.ErrCutoffPassed) {
 			t.Errorf("at cutoff: %v", err)
 		}
 		f.Now = evs[1].StartsAt.Add(-2*time.Hour - time.Minute)
@@ -74,7 +74,7 @@ func TestCancelByClient(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.Store.CancelByClient(ctx, r3.Group.Token, r3.Bookings[0].ID); !errors.Is(err, booking.ErrCancelNotAllowed) {
+		if _, err := f.Store.CancelByClient(ctx, r3.Group.Token, r3.Bookings[0].ID, "192.0.2.1"); !errors.Is(err, booking.ErrCancelNotAllowed) {
 			t.Errorf("cancellation off: %v", err)
 		}
 		if bad := booktest.Invariant(t, db); len(bad) > 0 {

@@ -259,7 +259,7 @@ func (s *Store) DeleteEvent(ctx context.Context, id int64) ([]Affected, error) {
 			if err := tx.NewSelect().Model(cl).Where("id = ?", b.ClientID).Scan(ctx); err != nil {
 				return fmt.Errorf("client %d: %w", b.ClientID, err)
 			}
-			if err := queueCancelled(ctx, tx, &b, ev, CancelledByEventDeleted, now); err != nil {
+			if err := queueCancelled(ctx, tx, &b, ev, CancelledByEventDeleted, nil, now); err != nil {
 				return err
 			}
 			out = append(out, Affected{Booking: b, Client: *cl, Event: *ev})

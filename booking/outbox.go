@@ -1,6 +1,7 @@
 package booking
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -23,6 +24,10 @@ const (
 	OutboxSent    = "sent"
 	OutboxFailed  = "failed"  // permanently: the reason is in LastError
 	OutboxSkipped = "skipped" // no longer relevant (a reminder of a cancelled booking)
+	// OutboxSuppressed: never sent, by rule (an SMS limit, a country the
+	// location does not send to); the reason is in LastError. Workers only
+	// claim pending messages, so it is never sent.
+	OutboxSuppressed = "suppressed"
 )
 
 // OutboxMessage is one SMS to send. It is written in the same transaction
@@ -91,6 +96,12 @@ type outboxWriter struct {
 	settings *SMSSettings
 	loc      *Location
 	services map[int64]string
+	// allowed are the countries SMS may go to (see AllowedCountries).
+	allowed []string
+	// origin is the widget client the change came from; nil for staff,
+	// whose messages are not limited. counts are its keys' counts.
+	origin *smsOrigin
+	counts map[string]*smsCount
 }
 
 func newOutboxWriter(ctx context.Context, tx bun.Tx, locationID int64, now time.Time) (*outboxWriter, error) {
@@ -106,6 +117,7 @@ func newOutboxWriter(ctx context.Context, tx bun.Tx, locationID int64, now time.
 	if err := tx.NewSelect().Model(w.loc).Where("id = ?", locationID).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("outbox location: %w", err)
 	}
+	w.allowed = st.AllowedCountries(w.loc.Country)
 	return w, nil
 }
 
@@ -134,15 +146,38 @@ func (w *outboxWriter) add(ctx context.Context, kind, phone, lang string, groupI
 	if lang == "" {
 		lang = w.loc.DefaultLang
 	}
+	status, reason, err := w.decide(ctx, phone)
+	if err != nil {
+		return err
+	}
 	m := &OutboxMessage{
 		LocationID: w.loc.ID, Kind: kind, Phone: phone, Lang: lang, GroupID: groupID, BookingID: bookingID,
-		Payload: string(raw), Status: OutboxPending, DueAt: due, NextAttemptAt: due,
+		Payload: string(raw), Status: status, DueAt: due, NextAttemptAt: due, LastError: reason,
 		CreatedAt: w.now, UpdatedAt: w.now,
 	}
 	if _, err := w.tx.NewInsert().Model(m).Exec(ctx); err != nil {
 		return fmt.Errorf("queue %s message: %w", kind, err)
 	}
 	return nil
+}
+
+// decide says whether a message to phone is sent (pending) or suppressed,
+// and why. No SMS goes to a country the location did not allow, whoever
+// caused it (staff may enter any client, but a premium foreign number must
+// not cost the studio); a widget client's messages count against the SMS
+// limits.
+func (w *outboxWriter) decide(ctx context.Context, phone string) (status, reason string, err error) {
+	if !phoneAllowed(w.allowed, phone) {
+		return OutboxSuppressed, "country:" + cmp.Or(PhoneCountry(phone), "?"), nil
+	}
+	if w.origin == nil {
+		return OutboxPending, "", nil
+	}
+	reason, err = w.take(ctx, phone)
+	if err != nil || reason == "" {
+		return OutboxPending, "", err
+	}
+	return OutboxSuppressed, reason, nil
 }
 
 // reminder queues a booking's reminder, unless reminders are off or the

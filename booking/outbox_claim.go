@@ -78,6 +78,14 @@ func (s *Store) MarkSkipped(ctx context.Context, m *OutboxMessage, owner, reason
 	})
 }
 
+// MarkSuppressed keeps a message from ever being sent, by rule (its
+// country is no longer among the location's), with the reason for staff.
+func (s *Store) MarkSuppressed(ctx context.Context, m *OutboxMessage, owner, reason string) error {
+	return s.finish(ctx, m, owner, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+		return q.Set("status = ?", OutboxSuppressed).Set("last_error = ?", truncate(reason, 500))
+	})
+}
+
 // SetDeliveryStatus records what the provider reported later (delivered,
 // undelivered, failed) for the message it knows by sid.
 func (s *Store) SetDeliveryStatus(ctx context.Context, sid, status, errorCode string) error {

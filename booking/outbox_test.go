@@ -67,7 +67,7 @@ func TestOutboxWrittenWithChanges(t *testing.T) {
 			t.Errorf("reminder due %v, want %v", msgs[1].DueAt, want)
 		}
 		// Cancel: a "cancelled" message and the reminder skipped.
-		if _, err := f.Store.CancelByClient(ctx, res.Group.Token, res.Bookings[1].ID); err != nil {
+		if _, err := f.Store.CancelByClient(ctx, res.Group.Token, res.Bookings[1].ID, "192.0.2.1"); err != nil {
 			t.Fatal(err)
 		}
 		msgs = outbox(t, db)

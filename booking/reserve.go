@@ -31,6 +31,9 @@ type ReserveRequest struct {
 	Comment     string
 	Lang        string
 	UTM         UTM
+	// ClientIP is the widget client's address, counted by the SMS limits;
+	// empty for staff.
+	ClientIP string
 }
 
 // Reservation is the result of a successful request.
@@ -54,7 +57,7 @@ func (s *Store) Reserve(ctx context.Context, req ReserveRequest) (*Reservation, 
 	if err != nil {
 		return nil, err
 	}
-	if err := req.check(loc.Country); err != nil {
+	if err := s.checkWidgetPhone(ctx, &req, req.check(loc.Country)); err != nil {
 		return nil, err
 	}
 	if req.Key == "" {
@@ -264,7 +267,11 @@ func (s *Store) reserveTx(ctx context.Context, tx bun.Tx, req *ReserveRequest, f
 	if _, err := tx.NewUpdate().Model(g).WherePK().Column("client_id").Exec(ctx); err != nil {
 		return nil, fmt.Errorf("set group client: %w", err)
 	}
-	if err := queueBooked(ctx, tx, g, client, bookings, events, now); err != nil {
+	var origin *smsOrigin
+	if req.Link != nil {
+		origin = s.widgetOrigin(req.Link.ID, req.ClientIP)
+	}
+	if err := queueBooked(ctx, tx, g, client, bookings, events, origin, now); err != nil {
 		return nil, err
 	}
 	return &Reservation{Group: *g, Client: *client, Bookings: bookings}, nil
@@ -272,11 +279,12 @@ func (s *Store) reserveTx(ctx context.Context, tx bun.Tx, req *ReserveRequest, f
 
 // queueBooked writes the "booked" SMS (one for the whole request, with the
 // manage link) and a reminder per booking, when the location has SMS on.
-func queueBooked(ctx context.Context, tx bun.Tx, g *Group, client *Client, bookings []Booking, events map[int64]*Event, now time.Time) error {
+func queueBooked(ctx context.Context, tx bun.Tx, g *Group, client *Client, bookings []Booking, events map[int64]*Event, origin *smsOrigin, now time.Time) error {
 	w, err := newOutboxWriter(ctx, tx, g.LocationID, now)
 	if err != nil || !w.on() {
 		return err
 	}
+	w.origin = origin
 	p := MessagePayload{Token: g.Token}
 	for i := range bookings {
 		it, err := w.item(ctx, &bookings[i], events[bookings[i].EventID])

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/uptrace/bun"
 )
@@ -17,6 +18,10 @@ type SMSSettings struct {
 	Enabled       bool   `bun:"enabled"`
 	ReminderHours int    `bun:"reminder_hours"` // 0: no reminders
 	Sender        string `bun:"sender"`         // overrides the server's sender when set
+	// PhoneCountries are the ISO codes, comma-separated, whose phone
+	// numbers the widget takes and SMS go to; empty: the location's
+	// country (see AllowedCountries).
+	PhoneCountries string `bun:"phone_countries"`
 }
 
 // MaxReminderHours is how early a reminder may go out: a week.
@@ -40,13 +45,20 @@ func smsSettings(ctx context.Context, db bun.IDB, locationID int64) (*SMSSetting
 func (s *Store) SaveSMSSettings(ctx context.Context, st *SMSSettings) error {
 	c := newChecker()
 	c.rangeInt("reminder_hours", st.ReminderHours, 0, MaxReminderHours)
-	c.text("sender", st.Sender, false, 32)
+	if st.Sender != "" && !ValidSMSSender(st.Sender) {
+		c.add("sender", MsgInvalidSMSSender)
+	}
+	codes, ok := ParsePhoneCountries(st.PhoneCountries)
+	if !ok {
+		c.add("phone_countries", MsgInvalidPhoneCountries)
+	}
 	if err := c.err(); err != nil {
 		return err
 	}
+	st.PhoneCountries = strings.Join(codes, phoneCountriesStoredSplit)
 	_, err := s.db.NewInsert().Model(st).
 		On("CONFLICT (location_id) DO UPDATE").
-		Set("enabled = EXCLUDED.enabled, reminder_hours = EXCLUDED.reminder_hours, sender = EXCLUDED.sender").
+		Set("enabled = EXCLUDED.enabled, reminder_hours = EXCLUDED.reminder_hours, sender = EXCLUDED.sender, phone_countries = EXCLUDED.phone_countries").
 		Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("save sms settings: %w", err)

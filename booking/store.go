@@ -31,6 +31,8 @@ type Store struct {
 	// default). Only tests lower it, where hashing at full cost under the
 	// race detector would take most of the run.
 	PasswordCost int
+	// SMSLimits bound the SMS widget clients cause (nil: DefaultSMSLimits).
+	SMSLimits *SMSLimits
 }
 
 // NewStore returns a store on db, which must be migrated.

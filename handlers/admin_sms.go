@@ -10,11 +10,21 @@ import (
 	"groupbook/booking"
 )
 
-// smsPage is the SMS settings form and the messages that could not be sent.
+// smsPage is the SMS settings form, what the limits held back, and the
+// messages that could not be sent.
 type smsPage struct {
 	Settings booking.SMSSettings
 	Hours    string // as typed, shown back after an error
-	Failed   []smsLine
+	// Countries names the countries phone numbers are taken from now.
+	Countries  string
+	Suppressed []smsSuppressedLine
+	Failed     []smsLine
+}
+
+// smsSuppressedLine is one reason messages were held back, with counts.
+type smsSuppressedLine struct {
+	Reason    string
+	Day, Week int
 }
 
 // smsSettingsPage shows the location's SMS settings and failed messages.
@@ -32,7 +42,9 @@ func (h *adminHandlers) smsSettingsPage(c *gin.Context) {
 	if c.Query("done") == "saved" {
 		v.alert("success", v.L.T("admin_saved"))
 	}
-	h.showSMS(c, v, http.StatusOK, &smsPage{Settings: *st, Hours: strconv.Itoa(st.ReminderHours)})
+	p := &smsPage{Settings: *st, Hours: strconv.Itoa(st.ReminderHours)}
+	p.Settings.PhoneCountries = strings.ReplaceAll(st.PhoneCountries, ",", ", ")
+	h.showSMS(c, v, http.StatusOK, p)
 }
 
 // smsSettingsSave saves the settings (errors at their fields, nothing
@@ -51,12 +63,15 @@ func (h *adminHandlers) smsSettingsSave(c *gin.Context) {
 	p.Settings = booking.SMSSettings{
 		LocationID: v.Location.ID, Enabled: c.PostForm("enabled") == "on",
 		ReminderHours: hours, Sender: strings.TrimSpace(c.PostForm("sender")),
+		PhoneCountries: strings.TrimSpace(c.PostForm("phone_countries")),
 	}
+	typed := p.Settings.PhoneCountries
 	if err := h.store.SaveSMSSettings(c.Request.Context(), &p.Settings); err != nil {
 		if !v.fieldErrors(err) {
 			h.serverError(c, err)
 			return
 		}
+		p.Settings.PhoneCountries = typed
 		h.showSMS(c, v, http.StatusUnprocessableEntity, p)
 		return
 	}
@@ -64,12 +79,36 @@ func (h *adminHandlers) smsSettingsSave(c *gin.Context) {
 }
 
 func (h *adminHandlers) showSMS(c *gin.Context, v *adminView, status int, p *smsPage) {
-	failed, err := h.store.FailedMessages(c.Request.Context(), v.Location.ID, 50)
+	ctx := c.Request.Context()
+	if err := h.codePauseAlert(c, v); err != nil {
+		h.serverError(c, err)
+		return
+	}
+	saved, err := h.store.SMSSettings(ctx, v.Location.ID)
 	if err != nil {
 		h.serverError(c, err)
 		return
 	}
-	p.Failed = smsLines(v, failed)
+	names := make([]string, 0)
+	for _, code := range saved.AllowedCountries(v.Location.Country) {
+		names = append(names, countryName(v.Lang, code))
+	}
+	p.Countries = strings.Join(names, ", ")
+	counts, err := h.store.SuppressedCounts(ctx, v.Location.ID)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	limits := h.store.ActiveSMSLimits()
+	for _, n := range counts {
+		p.Suppressed = append(p.Suppressed, smsSuppressedLine{Reason: suppressedReason(v, limits, n.Reason), Day: n.Day, Week: n.Week})
+	}
+	failed, err := h.store.FailedMessages(ctx, v.Location.ID, 50)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	p.Failed = smsLines(v, limits, failed)
 	v.Page, v.Section, v.Title = p, "sms", v.L.T("admin_sms_title")
 	h.render(c, status, "admin_sms", v)
 }

@@ -12,8 +12,9 @@ type smsLine struct {
 	Failed                           bool
 }
 
-// smsLines describes messages in the admin's language and zone.
-func smsLines(v *adminView, msgs []booking.OutboxMessage) []smsLine {
+// smsLines describes messages in the admin's language and zone; limits
+// name the limit a suppressed message would have passed.
+func smsLines(v *adminView, limits booking.SMSLimits, msgs []booking.OutboxMessage) []smsLine {
 	zone := v.Location.Zone()
 	out := make([]smsLine, 0, len(msgs))
 	for _, m := range msgs {
@@ -34,6 +35,9 @@ func smsLines(v *adminView, msgs []booking.OutboxMessage) []smsLine {
 			Phone:  booking.FormatPhone(m.Phone),
 			Failed: m.Status == booking.OutboxFailed || status == "undelivered" || status == "failed",
 		}
+		if m.Status == booking.OutboxSuppressed {
+			l.Error = suppressedReason(v, limits, m.LastError)
+		}
 		out = append(out, l)
 	}
 	return out
@@ -43,7 +47,7 @@ func smsLines(v *adminView, msgs []booking.OutboxMessage) []smsLine {
 // need to tell apart.
 func statusKey(s string) string {
 	switch s {
-	case booking.OutboxPending, booking.OutboxSent, booking.OutboxFailed, booking.OutboxSkipped, "delivered", "undelivered":
+	case booking.OutboxPending, booking.OutboxSent, booking.OutboxFailed, booking.OutboxSkipped, booking.OutboxSuppressed, "delivered", "undelivered":
 		return s
 	case "failed_delivery":
 		return "undelivered"
@@ -53,12 +57,13 @@ func statusKey(s string) string {
 
 // attachMessages adds each active booking's messages to the event window.
 func (h *adminHandlers) attachMessages(ctx context.Context, v *adminView, p *eventPage) error {
+	limits := h.store.ActiveSMSLimits()
 	for i := range p.Rows {
 		msgs, err := h.store.BookingMessages(ctx, &p.Rows[i].Booking)
 		if err != nil {
 			return err
 		}
-		p.Rows[i].Messages = smsLines(v, msgs)
+		p.Rows[i].Messages = smsLines(v, limits, msgs)
 	}
 	return nil
 }

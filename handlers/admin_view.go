@@ -121,5 +121,9 @@ func (h *adminHandlers) serverError(c *gin.Context, err error) {
 func (h *adminHandlers) home(c *gin.Context) {
 	v := h.newAdminView(c)
 	v.Title = v.L.T("admin_home_title")
+	if err := h.codePauseAlert(c, v); err != nil {
+		h.serverError(c, err)
+		return
+	}
 	h.render(c, http.StatusOK, "admin_home", v)
 }

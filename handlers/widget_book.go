@@ -51,7 +51,7 @@ func (h *widgetHandlers) book(c *gin.Context) {
 func (h *widgetHandlers) finishBooking(c *gin.Context, v *widgetView, sel *widget.Selection, form widget.ContactInput) {
 	ctx, cancel, kept := splitDeadline(c.Request.Context())
 	defer cancel()
-	res, err := h.flow.Book(ctx, v.Link, v.Cat, sel, form)
+	res, err := h.flow.Book(ctx, v.Link, v.Cat, sel, form, c.ClientIP())
 	var fe booking.FieldErrors
 	var re *booking.ReserveError
 	switch {

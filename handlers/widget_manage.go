@@ -84,7 +84,7 @@ func (h *widgetHandlers) cancel(c *gin.Context) {
 		return
 	}
 	id, _ := strconv.ParseInt(c.PostForm("booking"), 10, 64)
-	_, err := h.flow.Cancel(c.Request.Context(), m.Reservation.Group.Token, id)
+	_, err := h.flow.Cancel(c.Request.Context(), m.Reservation.Group.Token, id, c.ClientIP())
 	if err != nil {
 		var code = http.StatusConflict
 		if errors.Is(err, booking.ErrNotFound) {

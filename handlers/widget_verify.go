@@ -3,10 +3,14 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"groupbook/booking"
+	"groupbook/notify"
 	"groupbook/widget"
 )
 
@@ -19,8 +23,11 @@ type widgetVerifyPage struct {
 }
 
 // startConfirmation sends a code to the phone and shows the code form.
+// When no code can go out, the client stays on the contact step, with the
+// reason at the phone field or above the form.
 func (h *widgetHandlers) startConfirmation(c *gin.Context, v *widgetView, p *widget.Pending) {
-	err := h.flow.SendCode(c.Request.Context(), h.codes, p.Phone, c.ClientIP(), v.Lang)
+	err := h.flow.SendCode(c.Request.Context(), h.codes, v.Link, p.Phone, c.ClientIP(), v.Lang)
+	var fe booking.FieldErrors
 	switch {
 	case err == nil:
 		v.alert("success", v.L.T("widget_verify_sent"))
@@ -29,20 +36,34 @@ func (h *widgetHandlers) startConfirmation(c *gin.Context, v *widgetView, p *wid
 		// A repeated submit within the cooldown: the code already sent works.
 		v.alert("info", v.L.T("widget_verify_sent_recently"))
 		h.showVerify(c, v, http.StatusOK, p)
-	case errors.Is(err, widget.ErrTooManySends):
+	case errors.As(err, &fe):
+		h.contactErrors(c, v, &p.Selection, p.Contact, fe)
+	case errors.Is(err, widget.ErrTooManySends), errors.Is(err, notify.ErrVerifyExhausted):
+		h.log.Info("verification code refused", "err", err, "request_id", c.GetString(ctxRequestID))
 		v.alert("error", v.L.T("widget_verify_too_many_sends"))
 		h.showContact(c, v, http.StatusTooManyRequests, &p.Selection, p.Contact)
-	case errors.Is(err, widget.ErrCodeNotSent):
-		h.log.Warn("verification code not sent", "err", err, "request_id", c.GetString(ctxRequestID))
+	case errors.Is(err, booking.ErrCodesPaused):
+		h.codesPaused(c, v, err)
+		v.Errors = map[string]string{"phone": v.L.T("widget_verify_paused")}
+		v.alert("error", v.L.T("widget_verify_paused"))
+		h.showContact(c, v, http.StatusServiceUnavailable, &p.Selection, p.Contact)
+	case errors.Is(err, notify.ErrVerifyInvalidPhone):
+		h.log.Info("verification code not sent: invalid phone", "err", err, "request_id", c.GetString(ctxRequestID))
 		v.Errors = map[string]string{"phone": v.L.T("widget_verify_cannot_send")}
 		v.alert("error", v.L.T("widget_fix_errors"))
 		h.showContact(c, v, http.StatusUnprocessableEntity, &p.Selection, p.Contact)
+	case errors.Is(err, widget.ErrCodeNotSent):
+		h.log.Warn("verification code not sent", "err", err, "request_id", c.GetString(ctxRequestID))
+		v.alert("error", v.L.T("widget_verify_unavailable"))
+		h.showContact(c, v, http.StatusBadGateway, &p.Selection, p.Contact)
 	default:
 		h.serverError(c, err)
 	}
 }
 
-// verify checks the code; a right code books at once.
+// verify checks the code; a right code books at once. Every answer the
+// SMS provider can give has its own page: a blank 500 would leave the
+// client with a booking half done and no way on.
 func (h *widgetHandlers) verify(c *gin.Context) {
 	v, p, ok := h.openPending(c)
 	if !ok {
@@ -65,8 +86,21 @@ func (h *widgetHandlers) verify(c *gin.Context) {
 	case errors.Is(err, widget.ErrTooManyWrong):
 		v.alert("error", v.L.T("widget_verify_too_many_wrong"))
 		h.showVerifyDone(c, v, p)
+	case errors.Is(err, notify.ErrVerifyExpired):
+		// Verify forgets a code once it expired or was used: the way on is
+		// a new code, which the form's resend button asks for.
+		v.Errors = map[string]string{"code": v.L.T("widget_verify_expired")}
+		h.showVerify(c, v, http.StatusUnprocessableEntity, p)
+	case errors.Is(err, notify.ErrVerifyExhausted):
+		h.log.Info("verification refused by the provider", "err", err, "request_id", c.GetString(ctxRequestID))
+		v.alert("error", v.L.T("widget_verify_exhausted"))
+		h.showVerifyDone(c, v, p)
+	case errors.Is(err, notify.ErrVerifyInvalidPhone):
+		h.badPhone(c, v, p, err)
 	default:
-		h.serverError(c, err)
+		h.log.Warn("verification check failed", "err", err, "request_id", c.GetString(ctxRequestID))
+		v.alert("error", v.L.T("widget_verify_unavailable"))
+		h.showVerify(c, v, http.StatusBadGateway, p)
 	}
 }
 
@@ -76,7 +110,8 @@ func (h *widgetHandlers) resend(c *gin.Context) {
 	if !ok {
 		return
 	}
-	err := h.flow.SendCode(c.Request.Context(), h.codes, p.Phone, c.ClientIP(), v.Lang)
+	err := h.flow.SendCode(c.Request.Context(), h.codes, v.Link, p.Phone, c.ClientIP(), v.Lang)
+	var fe booking.FieldErrors
 	switch {
 	case err == nil:
 		v.alert("success", v.L.T("widget_verify_resent"))
@@ -84,15 +119,54 @@ func (h *widgetHandlers) resend(c *gin.Context) {
 	case errors.Is(err, widget.ErrCodeCooldown):
 		v.alert("error", v.L.T("widget_verify_wait", map[string]any{"Seconds": int(widget.CodeCooldown.Seconds())}))
 		h.showVerify(c, v, http.StatusTooManyRequests, p)
+	case errors.As(err, &fe):
+		// The location's countries changed since the code form was shown.
+		h.contactErrors(c, v, &p.Selection, p.Contact, fe)
 	case errors.Is(err, widget.ErrTooManySends):
 		v.alert("error", v.L.T("widget_verify_too_many_sends"))
 		h.showVerify(c, v, http.StatusTooManyRequests, p)
+	case errors.Is(err, booking.ErrCodesPaused):
+		h.codesPaused(c, v, err)
+		v.alert("error", v.L.T("widget_verify_paused"))
+		h.showVerify(c, v, http.StatusServiceUnavailable, p)
+	case errors.Is(err, notify.ErrVerifyExhausted):
+		h.log.Info("verification code refused by the provider", "err", err, "request_id", c.GetString(ctxRequestID))
+		v.alert("error", v.L.T("widget_verify_exhausted"))
+		h.showVerifyDone(c, v, p)
+	case errors.Is(err, notify.ErrVerifyInvalidPhone):
+		h.badPhone(c, v, p, err)
 	case errors.Is(err, widget.ErrCodeNotSent):
 		h.log.Warn("verification code not resent", "err", err, "request_id", c.GetString(ctxRequestID))
-		v.alert("error", v.L.T("widget_verify_cannot_send"))
+		v.alert("error", v.L.T("widget_verify_unavailable"))
 		h.showVerify(c, v, http.StatusBadGateway, p)
 	default:
 		h.serverError(c, err)
+	}
+}
+
+// badPhone sends the client back to the contact step: the provider cannot
+// reach the number.
+func (h *widgetHandlers) badPhone(c *gin.Context, v *widgetView, p *widget.Pending, err error) {
+	h.log.Info("verification: the provider refuses the phone", "err", err, "request_id", c.GetString(ctxRequestID))
+	v.Errors = map[string]string{"phone": v.L.T("widget_verify_cannot_send")}
+	v.alert("error", v.L.T("widget_fix_errors"))
+	h.showContact(c, v, http.StatusUnprocessableEntity, &p.Selection, p.Contact)
+}
+
+// codesPaused answers while the install-wide breaker holds codes back: the
+// request that opened it logs an error for the operator (the owner also
+// sees it in the admin), and every refused client is told when to retry.
+func (h *widgetHandlers) codesPaused(c *gin.Context, v *widgetView, err error) {
+	var p *booking.CodePause
+	if !errors.As(err, &p) {
+		return
+	}
+	if p.Tripped {
+		h.log.Error("confirmation codes paused: too many sent across the install",
+			"sends", p.Sends, "window", p.Window.String(), "until", p.Until.Format(time.RFC3339), "request_id", c.GetString(ctxRequestID))
+	}
+	if wait := p.Until.Sub(h.flow.Now()); wait > 0 {
+		c.Header("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 	}
 }
 

@@ -229,15 +229,19 @@ func (v *TwilioVerifier) Start(ctx context.Context, phone, lang string) error {
 	}
 	code, status, _ := twilioCode(err)
 	switch {
-	case code == 60200 || code == 60205 || code == 21211 || code == 21214 || code == 21408 || code == 21614 || code == 21610:
-		// 60200 is "invalid parameter": the only one we pass from a
-		// client is the phone. 60205: a landline cannot get SMS.
+	case invalidPhoneCodes[code]:
 		return fmt.Errorf("%w: %w", ErrVerifyInvalidPhone, err)
 	case code == 60202 || code == 60203 || code == 20429 || status == http.StatusTooManyRequests:
 		return fmt.Errorf("%w: %w", ErrVerifyExhausted, err)
 	}
 	return fmt.Errorf("twilio verify start: %w", err)
 }
+
+// invalidPhoneCodes are Twilio's answers about the number itself. 60200
+// is "invalid parameter": the only one we pass from a client is the phone.
+// 60205: a landline cannot get SMS. 21408: the account may not send to
+// the number's region.
+var invalidPhoneCodes = map[int]bool{60200: true, 60205: true, 21211: true, 21214: true, 21408: true, 21610: true, 21614: true}
 
 // verifyCodeRe is the shape of a Verify code (4 to 10 digits); anything
 // else is wrong without asking Twilio, and costs the client no attempt.
@@ -258,6 +262,8 @@ func (v *TwilioVerifier) Check(ctx context.Context, phone, code string) (bool, e
 	if err != nil {
 		c, status, _ := twilioCode(err)
 		switch {
+		case invalidPhoneCodes[c]:
+			return false, fmt.Errorf("%w: %w", ErrVerifyInvalidPhone, err)
 		case c == 20404 || status == http.StatusNotFound:
 			// Verify forgets a verification once it is approved,
 			// expired (10 minutes) or cancelled.

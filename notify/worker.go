@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -74,7 +75,19 @@ type Worker struct {
 	// Now is the clock for retry times; it must be the store's clock,
 	// which judges them (default Store.Now).
 	Now func() time.Time
+
+	// lastPrune is when this worker last dropped old rate events.
+	lastPrune time.Time
 }
+
+// Rate events (the SMS and code limits' counts) older than the longest
+// limit window, a day, count for nothing; the worker drops those older
+// than twice that every pruneEvery. Every process does it: the delete is
+// idempotent and cheap (rate_events is indexed by time).
+const (
+	pruneEvery     = 10 * time.Minute
+	rateEventsKeep = 48 * time.Hour
+)
 
 // DefaultOwner names a worker uniquely: host and pid say which process
 // holds a lease; the random part keeps two workers of one process (or a
@@ -177,6 +190,12 @@ func (w *Worker) runOnce(ctx context.Context) (int, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
+	if time.Since(w.lastPrune) >= pruneEvery {
+		if err := w.Store.PruneRateEvents(ctx, rateEventsKeep); err != nil {
+			w.Log.Warn("SMS worker: pruning rate events failed", "err", err)
+		}
+		w.lastPrune = time.Now()
+	}
 	msgs, err := w.Store.ClaimDue(ctx, w.Owner, w.Batch, w.Lease)
 	if err != nil {
 		return 0, err
@@ -184,7 +203,7 @@ func (w *Worker) runOnce(ctx context.Context) (int, error) {
 	// Nothing may be sent once the lease is too short for a whole call;
 	// measured on the monotonic clock from before the claim returned.
 	sendBy := time.Now().Add(w.Lease - w.CallTimeout - w.CallTimeout/2)
-	settings := &settingsCache{store: w.Store, m: map[int64]*booking.SMSSettings{}}
+	settings := &settingsCache{store: w.Store, m: map[int64]*booking.SMSSettings{}, allowed: map[int64][]string{}}
 	var wg sync.WaitGroup
 	for i := range msgs {
 		wg.Go(func() { w.handle(ctx, &msgs[i], settings, sendBy) })
@@ -198,6 +217,8 @@ type settingsCache struct {
 	store *booking.Store
 	mu    sync.Mutex
 	m     map[int64]*booking.SMSSettings
+	// allowed caches each location's SMS countries.
+	allowed map[int64][]string
 }
 
 func (s *settingsCache) get(ctx context.Context, locationID int64) (*booking.SMSSettings, error) {
@@ -214,13 +235,29 @@ func (s *settingsCache) get(ctx context.Context, locationID int64) (*booking.SMS
 	return st, nil
 }
 
+// countries returns the countries a location's SMS may go to.
+func (s *settingsCache) countries(ctx context.Context, locationID int64) ([]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c, ok := s.allowed[locationID]; ok {
+		return c, nil
+	}
+	c, err := s.store.SMSAllowedCountries(ctx, locationID)
+	if err != nil {
+		return nil, err
+	}
+	s.allowed[locationID] = c
+	return c, nil
+}
+
 // outcome is what became of one message.
 type outcome struct {
-	sid     string // sent
-	skip    string // skipped, with the reason
-	fail    string // failed for good, with the reason
-	retryAt time.Time
-	reason  string // why a retry
+	sid      string // sent
+	skip     string // skipped, with the reason
+	suppress string // suppressed by rule, with the reason
+	fail     string // failed for good, with the reason
+	retryAt  time.Time
+	reason   string // why a retry
 }
 
 func (w *Worker) handle(ctx context.Context, m *booking.OutboxMessage, settings *settingsCache, sendBy time.Time) {
@@ -236,6 +273,9 @@ func (w *Worker) handle(ctx context.Context, m *booking.OutboxMessage, settings 
 	case o.skip != "":
 		err = w.Store.MarkSkipped(rec, m, w.Owner, o.skip)
 		log.Info("SMS skipped", "reason", o.skip)
+	case o.suppress != "":
+		err = w.Store.MarkSuppressed(rec, m, w.Owner, o.suppress)
+		log.Info("SMS suppressed", "reason", o.suppress)
 	case o.fail != "":
 		err = w.Store.MarkFailed(rec, m, w.Owner, o.fail)
 		log.Warn("SMS failed", "reason", o.fail)
@@ -261,6 +301,15 @@ func (w *Worker) attempt(ctx context.Context, m *booking.OutboxMessage, settings
 		// Staff turned SMS off after the message was queued; they expect
 		// no more messages from now on.
 		return outcome{skip: "SMS turned off for the location"}
+	}
+	// The countries may have narrowed since the message was queued (a
+	// reminder waits for days): none goes to a country no longer allowed.
+	countries, err := settings.countries(ctx, m.LocationID)
+	if err != nil {
+		return w.retry(m, now, fmt.Errorf("sms countries: %w", err))
+	}
+	if !booking.PhoneInCountries(countries, m.Phone) {
+		return outcome{suppress: "country:" + cmp.Or(booking.PhoneCountry(m.Phone), "?")}
 	}
 	if m.Kind == booking.SMSReminder {
 		if skip, err := w.staleReminder(ctx, m, now); err != nil {

@@ -16,6 +16,8 @@ type Flow struct {
 	PageSize int
 	// SelectionTTL bounds how long a contact form stays valid.
 	SelectionTTL time.Duration
+	// CodeLimits bound confirmation code sends (nil: DefaultCodeLimits).
+	CodeLimits *CodeLimits
 }
 
 // NewFlow returns a flow with the product's defaults.

@@ -88,7 +88,8 @@ func (m *Manage) Calendar(id int64) []CalendarItem {
 	return out
 }
 
-// Cancel cancels one booking of the group the token opens.
-func (f *Flow) Cancel(ctx context.Context, token string, bookingID int64) (*booking.Booking, error) {
-	return f.Store.CancelByClient(ctx, token, bookingID)
+// Cancel cancels one booking of the group the token opens; ip is the
+// client's address, for the SMS limits.
+func (f *Flow) Cancel(ctx context.Context, token string, bookingID int64, ip string) (*booking.Booking, error) {
+	return f.Store.CancelByClient(ctx, token, bookingID, ip)
 }

@@ -140,8 +140,9 @@ type ContactInput struct {
 }
 
 // Book creates the selection's bookings, all or nothing. The phone is
-// normalised here with the location's country as the default region.
-func (f *Flow) Book(ctx context.Context, link *booking.Link, cat *Catalog, sel *Selection, in ContactInput) (*booking.Reservation, error) {
+// normalised here with the location's country as the default region; ip
+// is the client's address, for the SMS limits.
+func (f *Flow) Book(ctx context.Context, link *booking.Link, cat *Catalog, sel *Selection, in ContactInput, ip string) (*booking.Reservation, error) {
 	phone, err := f.NormalizedContact(link, cat, in)
 	if err != nil {
 		return nil, err
@@ -149,7 +150,7 @@ func (f *Flow) Book(ctx context.Context, link *booking.Link, cat *Catalog, sel *
 	client := booking.ClientInput{Phone: phone, FirstName: in.FirstName, LastName: in.LastName, Email: in.Email}
 	return f.Store.Reserve(ctx, booking.ReserveRequest{
 		LocationID: link.LocationID, Link: link, Key: sel.Key, EventIDs: sel.EventIDs(), Seats: sel.Seats,
-		Client: client, Comment: in.Comment, Lang: sel.Lang, UTM: sel.UTM,
+		Client: client, Comment: in.Comment, Lang: sel.Lang, UTM: sel.UTM, ClientIP: ip,
 	})
 }
 

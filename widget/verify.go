@@ -16,32 +16,74 @@ type CodeSender interface {
 	Check(ctx context.Context, phone, code string) (bool, error)
 }
 
-// Phone confirmation limits. Sends are limited per phone and per client
-// address (an SMS costs money and can be used to annoy someone), a resend
-// waits for a cooldown, and wrong codes are limited per phone. The counts
-// live in the database, shared by every server process.
+// Phone confirmation limits. A code costs money and can be used to annoy
+// someone, so sends are limited per phone, per client address, per link
+// and per location, a resend waits for a cooldown, and wrong codes are
+// limited per phone; over all of them an install-wide circuit breaker
+// pauses sending after a burst. The counts live in the database, shared by
+// every server process, and are taken atomically (booking.TakeCodeSend).
 const (
-	CodeCooldown      = 30 * time.Second
-	SendsPerPhone     = 3
-	SendsPerPhoneSpan = 15 * time.Minute
-	SendsPerIP        = 10
-	SendsPerIPSpan    = time.Hour
-	WrongCodes        = 5
-	WrongCodesSpan    = 15 * time.Minute
+	CodeCooldown         = 30 * time.Second
+	SendsPerPhone        = 3
+	SendsPerPhoneSpan    = 15 * time.Minute
+	SendsPerIP           = 10
+	SendsPerIPSpan       = time.Hour
+	SendsPerLinkHour     = 60
+	SendsPerLinkDay      = 300
+	SendsPerLocationHour = 100
+	SendsPerLocationDay  = 500
+	// The breaker: more than BreakerSends codes within BreakerWindow across
+	// the install pause sending everywhere for BreakerPause.
+	BreakerSends   = 100
+	BreakerWindow  = 10 * time.Minute
+	BreakerPause   = 30 * time.Minute
+	WrongCodes     = 5
+	WrongCodesSpan = 15 * time.Minute
 	// PendingTTL bounds the code form; ProofTTL how long a confirmed phone
 	// may book again without a new code (after a refused booking, say).
 	PendingTTL = 15 * time.Minute
 	ProofTTL   = 15 * time.Minute
 )
 
+// CodeLimits are the send limits in force; Flow.CodeLimits overrides the
+// defaults (tests lower them).
+type CodeLimits struct {
+	Cooldown                        time.Duration
+	PerPhone                        int
+	PerPhoneSpan                    time.Duration
+	PerIP                           int
+	PerIPSpan                       time.Duration
+	PerLinkHour, PerLinkDay         int
+	PerLocationHour, PerLocationDay int
+	Breaker                         booking.CodeBreaker
+}
+
+// DefaultCodeLimits are the constants above.
+func DefaultCodeLimits() CodeLimits {
+	return CodeLimits{
+		Cooldown: CodeCooldown, PerPhone: SendsPerPhone, PerPhoneSpan: SendsPerPhoneSpan,
+		PerIP: SendsPerIP, PerIPSpan: SendsPerIPSpan,
+		PerLinkHour: SendsPerLinkHour, PerLinkDay: SendsPerLinkDay,
+		PerLocationHour: SendsPerLocationHour, PerLocationDay: SendsPerLocationDay,
+		Breaker: booking.CodeBreaker{Sends: BreakerSends, Window: BreakerWindow, Pause: BreakerPause},
+	}
+}
+
+func (f *Flow) codeLimits() CodeLimits {
+	if f.CodeLimits != nil {
+		return *f.CodeLimits
+	}
+	return DefaultCodeLimits()
+}
+
 // Confirmation errors, each with its own message to the client.
 var (
-	ErrCodeCooldown  = errors.New("a code was sent moments ago")
-	ErrTooManySends  = errors.New("too many codes requested")
-	ErrWrongCode     = errors.New("wrong code")
-	ErrTooManyWrong  = errors.New("too many wrong codes")
-	ErrCodeNotSent   = errors.New("the code could not be sent")
-	ErrCodeExhausted = errors.New("the SMS provider refuses more attempts for now")
+	ErrCodeCooldown = errors.New("a code was sent moments ago")
+	// ErrTooManySends wraps the *booking.RateLimitedError that refused.
+	ErrTooManySends = errors.New("too many codes requested")
+	ErrWrongCode    = errors.New("wrong code")
+	ErrTooManyWrong = errors.New("too many wrong codes")
+	ErrCodeNotSent  = errors.New("the code could not be sent")
 )
 
 const (
@@ -115,26 +157,42 @@ func (f *Flow) NormalizedContact(link *booking.Link, cat *Catalog, in ContactInp
 	return phone, nil
 }
 
-// SendCode sends a confirmation code, within the limits. ip is the
-// client's address.
-func (f *Flow) SendCode(ctx context.Context, codes CodeSender, phone, ip, lang string) error {
-	last, err := f.Store.LastRateEvent(ctx, "code-send:"+phone)
+// SendCode sends a confirmation code for link to phone, within the
+// limits; ip is the client's address. It refuses a phone from a country
+// the location does not take (booking.FieldErrors at the phone, before
+// anything is counted or sent), a send within the cooldown
+// (ErrCodeCooldown) or over a cap (ErrTooManySends), and every send while
+// the breaker is open (an error matching booking.ErrCodesPaused, a
+// *booking.CodePause). A provider failure comes back as ErrCodeNotSent
+// wrapping the provider's error.
+func (f *Flow) SendCode(ctx context.Context, codes CodeSender, link *booking.Link, phone, ip, lang string) error {
+	ok, err := f.Store.WidgetPhoneAllowed(ctx, link, phone)
 	if err != nil {
 		return err
 	}
-	if !last.IsZero() && f.Now().Sub(last) < CodeCooldown {
+	if !ok {
+		return booking.FieldErrors{"phone": booking.MsgPhoneCountry}
+	}
+	l := f.codeLimits()
+	addr := booking.AddressKey(ip)
+	rules := []booking.RateRule{
+		{Name: "cooldown", Key: "code-send:" + phone, Limit: 1, Window: l.Cooldown},
+		{Name: "phone", Key: "code-send:" + phone, Limit: l.PerPhone, Window: l.PerPhoneSpan},
+		{Name: "address", Key: "code-send-ip:" + addr, Limit: l.PerIP, Window: l.PerIPSpan},
+		{Name: "link:hour", Key: fmt.Sprintf("code-send-link:%d", link.ID), Limit: l.PerLinkHour, Window: time.Hour},
+		{Name: "link:day", Key: fmt.Sprintf("code-send-link:%d", link.ID), Limit: l.PerLinkDay, Window: 24 * time.Hour},
+		{Name: "location:hour", Key: fmt.Sprintf("code-send-location:%d", link.LocationID), Limit: l.PerLocationHour, Window: time.Hour},
+		{Name: "location:day", Key: fmt.Sprintf("code-send-location:%d", link.LocationID), Limit: l.PerLocationDay, Window: 24 * time.Hour},
+	}
+	err = f.Store.TakeCodeSend(ctx, rules, l.Breaker)
+	var limited *booking.RateLimitedError
+	switch {
+	case errors.As(err, &limited) && limited.Rule.Name == "cooldown":
 		return ErrCodeCooldown
-	}
-	ok, err := f.Store.RateAllow(ctx, "code-send:"+phone, SendsPerPhone, SendsPerPhoneSpan)
-	if err != nil {
+	case errors.As(err, &limited):
+		return fmt.Errorf("%w: %w", ErrTooManySends, err)
+	case err != nil:
 		return err
-	}
-	okIP, err := f.Store.RateAllow(ctx, "code-send-ip:"+ip, SendsPerIP, SendsPerIPSpan)
-	if err != nil {
-		return err
-	}
-	if !ok || !okIP {
-		return ErrTooManySends
 	}
 	if err := codes.Start(ctx, phone, lang); err != nil {
 		return fmt.Errorf("%w: %w", ErrCodeNotSent, err)

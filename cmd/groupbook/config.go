@@ -343,24 +343,18 @@ func parseAuthToken(v string) (string, error) {
 	return v, nil
 }
 
-// parseSender checks TWILIO_FROM: a number in E.164, or an alphanumeric
-// sender id (up to 11 letters, digits and spaces, at least one letter).
+// parseSender checks TWILIO_FROM with the rule the SMS page applies to a
+// location's sender (booking.ValidSMSSender): a number in E.164, or an
+// alphanumeric sender id (up to 11 letters, digits and spaces, at least
+// one letter).
 func parseSender(v string) (string, error) {
-	if v == "" {
-		return "", nil
-	}
-	if rest, ok := strings.CutPrefix(v, "+"); ok {
-		if len(rest) >= 7 && len(rest) <= 15 && rest[0] != '0' && strings.Trim(rest, "0123456789") == "" {
-			return v, nil
-		}
+	switch {
+	case v == "" || booking.ValidSMSSender(v):
+		return v, nil
+	case strings.HasPrefix(v, "+"):
 		return "", fmt.Errorf("must be a phone number in E.164 (+ and 7 to 15 digits) or an alphanumeric sender id, got %q", v)
 	}
-	letters := strings.IndexFunc(v, func(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }) >= 0
-	valid := strings.Trim(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ") == ""
-	if len(v) > 11 || !letters || !valid {
-		return "", fmt.Errorf("must be a phone number in E.164 (+ and 7 to 15 digits) or an alphanumeric sender id (up to 11 letters, digits and spaces), got %q", v)
-	}
-	return v, nil
+	return "", fmt.Errorf("must be a phone number in E.164 (+ and 7 to 15 digits) or an alphanumeric sender id (up to 11 letters, digits and spaces), got %q", v)
 }
 
 // twilioComplete checks that Twilio is configured all or nothing: a
