@@ -112,7 +112,7 @@ func (h *adminHandlers) render(c *gin.Context, status int, page string, v *admin
 
 // serverError logs the cause and answers 500 without it.
 func (h *adminHandlers) serverError(c *gin.Context, err error) {
-	h.log.Error("admin", "err", err, "path", c.Request.URL.Path, "request_id", c.GetString(ctxRequestID))
+	h.log.Error("admin", "err", err, "path", logPath(c), "request_id", c.GetString(ctxRequestID))
 	c.AbortWithStatus(http.StatusInternalServerError)
 }
 

@@ -73,6 +73,6 @@ func (h *widgetHandlers) notFound(c *gin.Context) {
 
 // serverError logs the cause and shows a message without it.
 func (h *widgetHandlers) serverError(c *gin.Context, err error) {
-	h.log.Error("widget", "err", err, "path", c.Request.URL.Path, "request_id", c.GetString(ctxRequestID))
+	h.log.Error("widget", "err", err, "path", logPath(c), "request_id", c.GetString(ctxRequestID))
 	c.AbortWithStatus(http.StatusInternalServerError)
 }
