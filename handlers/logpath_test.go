@@ -20,6 +20,15 @@ import (
 // level, to the returned buffer.
 func withLogTo(t *testing.T, e *widgetEnv) *bytes.Buffer {
 	t.Helper()
+	var buf bytes.Buffer
+	e.router = rebuildRouter(t, e, testBaseURL, slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	return &buf
+}
+
+// rebuildRouter is the full router over e's store with another base URL
+// and log.
+func rebuildRouter(t *testing.T, e *widgetEnv, baseURL string, log *slog.Logger) *gin.Engine {
+	t.Helper()
 	bundle, err := locales.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -32,13 +41,10 @@ func withLogTo(t *testing.T, e *widgetEnv) *bytes.Buffer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var buf bytes.Buffer
-	e.router = NewRouter(Deps{
-		Store: e.f.Store, Secret: testSecret, BaseURL: testBaseURL,
-		Log:  slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})),
+	return NewRouter(Deps{
+		Store: e.f.Store, Secret: testSecret, BaseURL: baseURL, Log: log,
 		Flow: e.flow, Locales: bundle, Assets: a, Views: v, Verifier: e.codes,
 	})
-	return &buf
 }
 
 // Issue 8, item 5: a manage token is the key to a client's bookings, and

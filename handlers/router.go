@@ -60,7 +60,7 @@ func NewRouter(d Deps) *gin.Engine {
 	// Order matters: the request id must exist before anything logs, the
 	// access log must wrap the recovery so a panic is logged as a 500, and
 	// the security headers are set before any handler can write.
-	r.Use(requestID(), accessLog(d.Log), securityHeaders(), recovery(d.Log), crossOriginProtection())
+	r.Use(requestID(), accessLog(d.Log), securityHeaders(d.BaseURL), recovery(d.Log), crossOriginProtection())
 
 	addHealthRoutes(r, d)
 	addHookRoutes(r, d)
