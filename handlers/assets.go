@@ -12,11 +12,13 @@ import (
 	"groupbook/views"
 )
 
-// addAssetRoutes serves the content-hashed static files and the stable
-// /embed.js that studios paste into their sites.
+// addAssetRoutes serves the content-hashed static files, the stable
+// /embed.js that studios paste into their sites, and /favicon.ico, which
+// browsers ask for on their own.
 func addAssetRoutes(r *gin.Engine, d Deps) {
 	r.GET("/assets/*file", gin.WrapH(d.Assets))
 	r.GET("/embed.js", gin.WrapF(d.Assets.EmbedJS))
+	r.GET("/favicon.ico", gin.WrapF(d.Assets.Favicon))
 }
 
 // NewViews parses the templates with the helpers they use.
