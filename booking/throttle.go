@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -43,9 +44,9 @@ const (
 	loginKeepFor       = 24 * time.Hour
 )
 
-// MsgLoginInvalidText is the sign-in form's error for text that is not valid UTF-8 or
-// holds a NUL or another control character: nothing a person can type, and
-// PostgreSQL refuses NUL in text, which would otherwise become a 500.
+// MsgLoginInvalidText is the sign-in form's error for text that is not
+// valid UTF-8 or holds a NUL or another control character: nothing a person
+// can type, and PostgreSQL refuses NUL in text (a 500 before).
 const MsgLoginInvalidText = "admin_login_invalid_text"
 
 // LoginThrottledError refuses a sign-in attempt without checking the
@@ -66,7 +67,18 @@ func (e *LoginThrottledError) Error() string {
 }
 
 func accountKey(email string) string { return "acct:" + normalizeEmail(email) }
-func addressKey(ip string) string    { return "ip:" + ip }
+
+// addressKey counts an IPv6 client by its /64: one subscriber usually gets
+// a whole /64, so counting single addresses would hand an attacker
+// billions of fresh limits.
+func addressKey(ip string) string {
+	if a, err := netip.ParseAddr(ip); err == nil && a.Is6() && !a.Is4In6() {
+		if p, err := a.Prefix(64); err == nil {
+			return "ip:" + p.String()
+		}
+	}
+	return "ip:" + ip
+}
 
 // SignIn checks an email and password with both throttles in front:
 // FieldErrors for input nothing can match, *LoginThrottledError when the

@@ -254,3 +254,25 @@ func TestSignInRefusesUnusableText(t *testing.T) {
 		}
 	})
 }
+
+// An IPv6 client is limited by its /64, which one subscriber usually holds
+// whole: fresh addresses from it do not bring a fresh limit.
+func TestSignInIPv6CountsBySlash64(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		f := throttleFixture(t, db)
+		ctx := context.Background()
+		for i := range booking.LoginAttemptsPerIP {
+			ip := fmt.Sprintf("2001:db8:1:2::%x", i+1)
+			if _, err := f.Store.SignIn(ctx, fmt.Sprintf("u%d@example.com", i), "wrong", ip); !errors.Is(err, booking.ErrNotFound) {
+				t.Fatalf("attempt %d: %v", i+1, err)
+			}
+		}
+		var th *booking.LoginThrottledError
+		if _, err := f.Store.SignIn(ctx, throttleEmail, throttlePassword, "2001:db8:1:2:ffff::1"); !errors.As(err, &th) || !th.PerAddress {
+			t.Fatalf("another address in the same /64: %v, want the address limit", err)
+		}
+		if _, err := f.Store.SignIn(ctx, throttleEmail, throttlePassword, "2001:db8:1:3::1"); err != nil {
+			t.Fatalf("another /64: %v", err)
+		}
+	})
+}
