@@ -28,6 +28,11 @@ const Prefix = "/assets/"
 // keep that URL in their HTML for years, so it cannot carry a hash.
 const EmbedJSName = "embed.js"
 
+// FaviconName is the file served at /favicon.ico, the URL browsers ask for
+// by themselves (for pages without an icon link, and where they do not
+// show SVG icons). Pages link favicon.svg under its hashed name.
+const FaviconName = "favicon.ico"
+
 const (
 	// A hashed name changes whenever its content does, so a year is safe;
 	// "immutable" stops browsers from revalidating on reload.
@@ -36,6 +41,9 @@ const (
 	// bounds how long a fix takes to reach every visitor, while still
 	// sparing most page views a request.
 	cacheEmbedJS = "public, max-age=300"
+	// /favicon.ico cannot carry a hash either; a day is short enough for
+	// a new icon to show up, and long enough to spare every page view.
+	cacheFavicon = "public, max-age=86400"
 )
 
 //go:embed static/*
@@ -102,8 +110,10 @@ func newFromFS(fsys fs.FS) (*Assets, error) {
 	if err != nil {
 		return nil, fmt.Errorf("assets: load: %w", err)
 	}
-	if _, ok := a.byName[EmbedJSName]; !ok {
-		return nil, fmt.Errorf("assets: %s is missing from the embedded files", EmbedJSName)
+	for _, name := range []string{EmbedJSName, FaviconName} {
+		if _, ok := a.byName[name]; !ok {
+			return nil, fmt.Errorf("assets: %s is missing from the embedded files", name)
+		}
 	}
 	return a, nil
 }
@@ -257,6 +267,11 @@ func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // plain <script src> needs none.
 func (a *Assets) EmbedJS(w http.ResponseWriter, r *http.Request) {
 	serve(w, r, a.byName[EmbedJSName], cacheEmbedJS)
+}
+
+// Favicon serves favicon.ico at its stable URL /favicon.ico.
+func (a *Assets) Favicon(w http.ResponseWriter, r *http.Request) {
+	serve(w, r, a.byName[FaviconName], cacheFavicon)
 }
 
 func notFound(w http.ResponseWriter, r *http.Request) {

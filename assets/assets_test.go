@@ -126,8 +126,9 @@ func TestPathIsStableAndChangesWithContent(t *testing.T) {
 		t.Error("the same content got two names")
 	}
 	c, err := newFromFS(fstest.MapFS{
-		"widget.css": {Data: []byte("body{color:red}")},
-		"embed.js":   {Data: []byte("//")},
+		"widget.css":  {Data: []byte("body{color:red}")},
+		"embed.js":    {Data: []byte("//")},
+		"favicon.ico": {Data: []byte{0, 0, 1, 0}},
 	})
 	if err != nil {
 		t.Fatal(err)

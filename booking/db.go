@@ -63,7 +63,14 @@ func (o DBOptions) statementTimeout() time.Duration {
 // concurrent writers: WAL so readers never block, a busy timeout instead of
 // an immediate error, foreign keys on, and BEGIN IMMEDIATE so a transaction
 // takes the write lock up front rather than failing on upgrade.
-const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(30000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+//
+// synchronous=FULL: a booking acknowledged to a client must survive a power
+// loss. In WAL mode NORMAL syncs the log only at checkpoints, so the last
+// commits before the machine dies can vanish (the database stays
+// consistent, but a client holds a confirmation for a booking that is
+// gone). FULL syncs the log at every commit; it costs one disk flush per
+// booking (README, "SQLite durability"), which one studio never notices.
+const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(30000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_txlock=immediate"
 
 // sqliteMaxConns bounds the SQLite pool: enough for concurrent readers (WAL
 // lets them run beside the writer), few enough that writers queue in Go.

@@ -27,3 +27,7 @@ func UseUnsafeSeatTaking(s *Store) {
 		return err
 	}
 }
+
+// SQLiteMaxConns is the SQLite pool's size, for tests that hold every
+// connection at once.
+const SQLiteMaxConns = sqliteMaxConns

@@ -65,38 +65,3 @@ func TestSessions(t *testing.T) {
 		}
 	})
 }
-
-func TestLoginThrottle(t *testing.T) {
-	booktest.Each(t, func(t *testing.T, db *bun.DB) {
-		ctx := context.Background()
-		f := booktest.Seed(t, db)
-		for i := range booking.LoginFailsPerEmail {
-			if th, _ := f.Store.LoginThrottled(ctx, "a@example.com", "10.0.0.1"); th {
-				t.Fatalf("throttled after %d failures", i)
-			}
-			if err := f.Store.RecordLoginFailure(ctx, "A@example.com ", "10.0.0.1"); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if th, _ := f.Store.LoginThrottled(ctx, "a@example.com", "10.0.0.2"); !th {
-			t.Error("not throttled after 5 failures for the account")
-		}
-		if th, _ := f.Store.LoginThrottled(ctx, "b@example.com", "10.0.0.1"); th {
-			t.Error("another account from the same address throttled after 5")
-		}
-		f.Now = f.Now.Add(booking.LoginWindow + time.Second)
-		if th, _ := f.Store.LoginThrottled(ctx, "a@example.com", "10.0.0.1"); th {
-			t.Error("still throttled after the window")
-		}
-		for range booking.LoginFailsPerIP {
-			f.Store.RecordLoginFailure(ctx, "x@example.com", "10.0.0.9")
-		}
-		if th, _ := f.Store.LoginThrottled(ctx, "fresh@example.com", "10.0.0.9"); !th {
-			t.Error("not throttled after 20 failures from one address")
-		}
-		f.Store.RecordLoginFailure(ctx, "c@example.com", "10.0.0.3")
-		if err := f.Store.ClearLoginFailures(ctx, "c@example.com"); err != nil {
-			t.Fatal(err)
-		}
-	})
-}

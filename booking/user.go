@@ -53,11 +53,7 @@ func (s *Store) CreateUser(ctx context.Context, email, name, password string, ro
 	if err := c.err(); err != nil {
 		return nil, err
 	}
-	cost := s.PasswordCost
-	if cost == 0 {
-		cost = bcrypt.DefaultCost
-	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), cost)
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.passwordCost())
 	if err != nil {
 		return nil, fmt.Errorf("hash password: %w", err)
 	}
@@ -79,7 +75,7 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (*User
 	err := s.db.NewSelect().Model(u).Where("email = ?", normalizeEmail(email)).Scan(ctx)
 	hash := []byte(u.PasswordHash)
 	if err != nil {
-		hash = dummyHash()
+		hash = dummyHash(s.passwordCost())
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || err != nil {
 		return nil, fmt.Errorf("sign in: %w", ErrNotFound)
@@ -87,12 +83,26 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (*User
 	return u, nil
 }
 
-// dummyHash is compared against when the email is unknown; it has the same
-// cost as real hashes so both paths take as long.
-var dummyHash = sync.OnceValue(func() []byte {
-	h, _ := bcrypt.GenerateFromPassword([]byte("groupbook-no-such-user"), bcrypt.DefaultCost)
+// dummyHashes holds, by bcrypt cost, the hash compared against when the
+// email is unknown: the cost of real hashes, so both paths take as long.
+var dummyHashes sync.Map
+
+func dummyHash(cost int) []byte {
+	if h, ok := dummyHashes.Load(cost); ok {
+		return h.([]byte)
+	}
+	h, _ := bcrypt.GenerateFromPassword([]byte("groupbook-no-such-user"), cost)
+	dummyHashes.Store(cost, h)
 	return h
-})
+}
+
+// passwordCost is the bcrypt cost of new hashes.
+func (s *Store) passwordCost() int {
+	if s.PasswordCost == 0 {
+		return bcrypt.DefaultCost
+	}
+	return s.PasswordCost
+}
 
 // normalizeEmail makes sign-in case-insensitive.
 func normalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }

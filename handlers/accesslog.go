@@ -8,8 +8,9 @@ import (
 )
 
 // accessLog writes one structured line per request once it is answered.
-// Only the path is logged, never the query: manage links and signed widget
-// state travel in query strings and must not end up in log files.
+// Only the path is logged, never the query (signed widget state travels
+// there), and with secret segments such as manage tokens replaced (see
+// logPath): log files are read by more people than the bookings' owners.
 func accessLog(log *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
@@ -21,7 +22,7 @@ func accessLog(log *slog.Logger) gin.HandlerFunc {
 		}
 		log.LogAttrs(c.Request.Context(), level, "request",
 			slog.String("method", c.Request.Method),
-			slog.String("path", c.Request.URL.Path),
+			slog.String("path", logPath(c)),
 			slog.Int("status", status),
 			// Milliseconds as a float: what dashboards expect, with
 			// sub-millisecond precision kept.

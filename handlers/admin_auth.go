@@ -7,7 +7,9 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -37,8 +39,8 @@ func (h *adminHandlers) loginForm(c *gin.Context) {
 	h.render(c, http.StatusOK, "admin_login", v)
 }
 
-// login checks the password, with sign-in paused for an account or address
-// after repeated failures, and starts a session.
+// login signs in through the core's throttles (booking/throttle.go: each
+// attempt is counted before its password is checked) and starts a session.
 func (h *adminHandlers) login(c *gin.Context) {
 	ctx := c.Request.Context()
 	v := h.newAdminView(c)
@@ -46,33 +48,32 @@ func (h *adminHandlers) login(c *gin.Context) {
 	email, password := strings.TrimSpace(c.PostForm("email")), c.PostForm("password")
 	p := &loginPage{Email: email, Next: safeNext(c.PostForm("next"))}
 	v.Page = p
-	ip := c.ClientIP()
-	throttled, err := h.store.LoginThrottled(ctx, email, ip)
-	if err != nil {
-		h.serverError(c, err)
+	u, err := h.store.SignIn(ctx, email, password, c.ClientIP())
+	var throttled *booking.LoginThrottledError
+	switch {
+	case v.fieldErrors(err):
+		// Never echo what could not be stored or shown (a NUL, broken UTF-8).
+		if _, bad := v.Errors["email"]; bad {
+			p.Email = ""
+		}
+		h.render(c, http.StatusUnprocessableEntity, "admin_login", v)
 		return
-	}
-	if throttled {
+	case errors.As(err, &throttled):
+		secs := int((throttled.Wait + time.Second - 1) / time.Second)
 		p.Throttled = true
-		v.alert("error", v.L.T("admin_login_throttled"))
+		c.Header("Retry-After", strconv.Itoa(secs))
+		if secs < 120 {
+			v.alert("error", v.L.N("admin_login_wait_seconds", secs))
+		} else {
+			v.alert("error", v.L.N("admin_login_wait_minutes", (secs+59)/60))
+		}
 		h.render(c, http.StatusTooManyRequests, "admin_login", v)
 		return
-	}
-	u, err := h.store.Authenticate(ctx, email, password)
-	if errors.Is(err, booking.ErrNotFound) {
-		if err := h.store.RecordLoginFailure(ctx, email, ip); err != nil {
-			h.serverError(c, err)
-			return
-		}
+	case errors.Is(err, booking.ErrNotFound):
 		v.alert("error", v.L.T("admin_login_failed"))
 		h.render(c, http.StatusUnauthorized, "admin_login", v)
 		return
-	}
-	if err != nil {
-		h.serverError(c, err)
-		return
-	}
-	if err := h.store.ClearLoginFailures(ctx, email); err != nil {
+	case err != nil:
 		h.serverError(c, err)
 		return
 	}

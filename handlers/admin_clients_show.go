@@ -22,6 +22,9 @@ type clientsShowPage struct {
 	Since    string
 	Upcoming []clientsBookingRow
 	Past     []clientsBookingRow
+	// UpcomingActive counts the upcoming bookings that will happen: the
+	// list keeps cancelled ones (marked) for the record, the count does not.
+	UpcomingActive int
 }
 
 // clientsBookingRow is one booking as the client page lists it, with every
@@ -67,7 +70,11 @@ func (h *adminHandlers) clientsShow(c *gin.Context) {
 		Since: clientsDate(v.L, cl.CreatedAt.In(zone), now.In(zone)),
 	}
 	for _, b := range up {
-		p.Upcoming = append(p.Upcoming, clientsRow(v.L, b, zone, now))
+		row := clientsRow(v.L, b, zone, now)
+		p.Upcoming = append(p.Upcoming, row)
+		if !row.Cancelled && !row.Deleted {
+			p.UpcomingActive++
+		}
 	}
 	for _, b := range past {
 		p.Past = append(p.Past, clientsRow(v.L, b, zone, now))

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,7 +28,7 @@ type linkFormPage struct {
 	Email    []linkOption
 	Comment  []linkOption
 	Buffers  []linkOption
-	Cutoffs  []linkOption
+	Cutoff   linkAmount
 	Langs    []linkOption
 	Limits   linkLimits
 	Embed    *linkEmbed
@@ -37,8 +38,21 @@ type linkFormPage struct {
 // inputs, so the form explains exactly what the core will accept.
 type linkLimits struct {
 	Name, MaxEvents, MaxSeats, CommentLabel, ContactMessage, Step int
+	CutoffMinutes                                                 int
 	Buffer, Cutoff                                                string // the longest, in words
 }
+
+// linkAmount is a number input with its unit select (minutes or hours).
+type linkAmount struct {
+	Value string
+	Units []linkOption
+}
+
+// Units of a linkAmount, as the form posts them.
+const (
+	linkUnitMinutes = "min"
+	linkUnitHours   = "h"
+)
 
 type linkOption struct {
 	Value, Label string
@@ -88,7 +102,12 @@ func readLinkForm(c *gin.Context, l *booking.Link) map[string]string {
 	l.LastNameRequired = checked("last_name_required")
 	l.ContactMessage = c.PostForm("contact_message")
 	l.BufferMin = linkFormInt(c.PostForm("buffer_min"))
-	l.CancelAllowed, l.CancelCutoffMin = checked("cancel_allowed"), linkFormInt(c.PostForm("cancel_cutoff_min"))
+	raw["cancel_cutoff"], raw["cancel_cutoff_unit"] = c.PostForm("cancel_cutoff"), c.PostForm("cancel_cutoff_unit")
+	l.CancelAllowed = checked("cancel_allowed")
+	l.CancelCutoffMin = -1 // refused by the core; saveLink says why
+	if m, ok := linkAmountMinutes(raw["cancel_cutoff"], raw["cancel_cutoff_unit"]); ok {
+		l.CancelCutoffMin = m
+	}
 	l.Prepayment = checked("prepayment")
 	l.DefaultLang = c.PostForm("default_lang")
 	l.AccentColor = c.PostForm("accent_color")
@@ -104,6 +123,34 @@ func linkFormInt(s string) int {
 		return -1
 	}
 	return n
+}
+
+// linkAmountMinutes reads a number and its unit as minutes; false for
+// anything but a whole number of 0 or more in a known unit. The core checks
+// the steps and the longest cutoff.
+func linkAmountMinutes(value, unit string) (int, bool) {
+	n, err := strconv.Atoi(strings.TrimSpace(value))
+	if err != nil || n < 0 {
+		return 0, false
+	}
+	switch unit {
+	case linkUnitMinutes:
+		return n, true
+	case linkUnitHours:
+		// Any number this large is refused as too long; capping it keeps
+		// n*60 from overflowing into something that looks valid.
+		return min(n, math.MaxInt/60) * 60, true
+	}
+	return 0, false
+}
+
+// linkAmountOf shows stored minutes in the larger unit when it is exact:
+// 120 as 2 hours, 90 as 90 minutes, 0 as 0 minutes.
+func linkAmountOf(minutes int) (value, unit string) {
+	if minutes > 0 && minutes%60 == 0 {
+		return strconv.Itoa(minutes / 60), linkUnitHours
+	}
+	return strconv.Itoa(minutes), linkUnitMinutes
 }
 
 func linkFormIDs(vals []string) []int64 {
@@ -127,8 +174,9 @@ func (h *adminHandlers) linkForm(ctx context.Context, v *adminView, l *booking.L
 	p.Limits = linkLimits{
 		Name: booking.MaxNameLen, MaxEvents: booking.MaxEventsPerBooking, MaxSeats: booking.MaxSeatsLimit,
 		CommentLabel: booking.MaxCommentLabelLen, ContactMessage: booking.MaxContactMsgLen, Step: booking.CutoffStepMin,
-		Buffer: linkDuration(L, booking.MaxBufferMin),
-		Cutoff: L.N("admin_links_hours", booking.MaxCancelCutoffMin/60),
+		CutoffMinutes: booking.MaxCancelCutoffMin,
+		Buffer:        linkDuration(L, booking.MaxBufferMin),
+		Cutoff:        L.N("admin_links_hours", booking.MaxCancelCutoffMin/60),
 	}
 	if p.Raw == nil {
 		p.Raw = map[string]string{"max_events": strconv.Itoa(l.MaxEvents), "max_seats": strconv.Itoa(l.MaxSeats)}
@@ -157,11 +205,16 @@ func (h *adminHandlers) linkForm(ctx context.Context, v *adminView, l *booking.L
 	p.Email = linkModeOptions(L, l.EmailMode)
 	p.Comment = linkModeOptions(L, l.CommentMode)
 	p.Buffers = linkMinuteOptions(L, linkBufferChoices, l.BufferMin)
-	var cutoffs []int
-	for m := 0; m <= booking.MaxCancelCutoffMin; m += booking.CutoffStepMin {
-		cutoffs = append(cutoffs, m)
+	// As posted on a 422, so what was typed is shown next to its error;
+	// otherwise as stored.
+	value, unit := raw["cancel_cutoff"], raw["cancel_cutoff_unit"]
+	if _, posted := raw["cancel_cutoff_unit"]; !posted {
+		value, unit = linkAmountOf(l.CancelCutoffMin)
 	}
-	p.Cutoffs = linkMinuteOptions(L, cutoffs, l.CancelCutoffMin)
+	p.Cutoff = linkAmount{Value: value, Units: []linkOption{
+		{Value: linkUnitMinutes, Label: L.T("admin_links_unit_minutes"), Selected: unit != linkUnitHours},
+		{Value: linkUnitHours, Label: L.T("admin_links_unit_hours"), Selected: unit == linkUnitHours},
+	}}
 	p.Langs = []linkOption{{Value: "", Label: L.T("admin_links_lang_auto"), Selected: l.DefaultLang == ""}}
 	for _, code := range h.locales.Languages() {
 		p.Langs = append(p.Langs, linkOption{Value: code, Label: h.locales.Localizer(code).T("language_name"), Selected: code == l.DefaultLang})

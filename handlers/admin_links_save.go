@@ -84,8 +84,24 @@ func (h *adminHandlers) saveLink(c *gin.Context, v *adminView, l *booking.Link, 
 		h.serverError(c, err)
 		return false
 	}
+	linkCutoffError(v, err, raw)
 	h.showLinkForm(c, v, http.StatusUnprocessableEntity, l, raw, saved)
 	return false
+}
+
+// linkCutoffError words the cutoff's error for its number and unit: the
+// core knows only minutes.
+func linkCutoffError(v *adminView, err error, raw map[string]string) {
+	var fe booking.FieldErrors
+	if !errors.As(err, &fe) || fe["cancel_cutoff_min"] == "" {
+		return
+	}
+	if _, ok := linkAmountMinutes(raw["cancel_cutoff"], raw["cancel_cutoff_unit"]); !ok {
+		v.Errors["cancel_cutoff_min"] = v.L.T("admin_links_cutoff_number")
+	} else if fe["cancel_cutoff_min"] == booking.MsgOutOfRange {
+		v.Errors["cancel_cutoff_min"] = v.L.T("admin_links_cutoff_range",
+			map[string]any{"Longest": v.L.N("admin_links_hours", booking.MaxCancelCutoffMin/60)})
+	}
 }
 
 // showLinkForm renders the form with l's values. saved is the link as

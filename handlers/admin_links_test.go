@@ -36,7 +36,7 @@ func linkFormValues(f *booktest.Fixture) url.Values {
 		"sms_confirm": {"1"}, "email_mode": {"required"}, "comment_mode": {"hidden"},
 		"comment_label": {"Injuries?"}, "last_name_required": {"1"},
 		"contact_message": {"Bring indoor shoes."},
-		"buffer_min":      {"90"}, "cancel_allowed": {"1"}, "cancel_cutoff_min": {"1455"},
+		"buffer_min":      {"90"}, "cancel_allowed": {"1"}, "cancel_cutoff": {"1455"}, "cancel_cutoff_unit": {"min"},
 		"prepayment": {"1"}, "default_lang": {"hu"}, "accent_color": {"#e76f51"},
 		"allowed_origins": {"https://studio.example\r\nhttps://www.studio.example:8443"},
 		"service_ids":     {idString(f.Yoga.ID)}, "team_member_ids": {idString(f.Sofie.ID)},
@@ -71,14 +71,15 @@ func TestAdminLinksCreateAndEdit(t *testing.T) {
 		for name, want := range map[string]string{
 			"max_events": "1 to 10", "max_seats": "1 to 50", "comment_label": "60 characters",
 			"cancel_cutoff_min": "15-minute steps, at most 48 hours", "buffer_min": "7 days",
-			"allowed_origins": "Empty: any website may embed", "sms_confirm": "not active yet", "prepayment": "Book another date",
+			"allowed_origins": "Empty: any website may embed", "sms_confirm": "a code sent to their phone by SMS", "prepayment": "Book another date",
 		} {
 			if hint := form.text("#gb-" + name + "-hint"); !strings.Contains(hint, want) {
 				t.Errorf("hint of %s = %q, want %q in it", name, hint, want)
 			}
 		}
-		if n := form.doc.Find(`#gb-cancel_cutoff_min option`).Length(); n != 48*4+1 {
-			t.Errorf("%d cutoff choices, want every 15 minutes up to 48 h", n)
+		if form.doc.Find(`input[type=number]#gb-cancel_cutoff_min[name=cancel_cutoff]`).Length() != 1 ||
+			form.doc.Find(`select[name=cancel_cutoff_unit] option`).Length() != 2 {
+			t.Error("the cutoff is not a number with a unit")
 		}
 		if form.doc.Find(`input[type=color]#gb-accent_color`).Length() != 1 ||
 			form.doc.Find(`input[type=checkbox][name=service_ids]`).Length() != 2 ||
@@ -124,7 +125,7 @@ func TestAdminLinksCreateAndEdit(t *testing.T) {
 		val := func(sel string) string { return edit.doc.Find(sel).AttrOr("value", "") }
 		for sel, want := range map[string]string{
 			"#gb-slug": "insta-yoga", "#gb-max_events": "3", "#gb-max_seats": "6", "#gb-comment_label": "Injuries?",
-			"#gb-accent_color": "#e76f51", "#gb-buffer_min option[selected]": "90", "#gb-cancel_cutoff_min option[selected]": "1455",
+			"#gb-accent_color": "#e76f51", "#gb-buffer_min option[selected]": "90", "#gb-cancel_cutoff_min": "1455", "#gb-cancel_cutoff_unit option[selected]": "min",
 			"#gb-email_mode option[selected]": "required", "#gb-comment_mode option[selected]": "hidden", "#gb-default_lang option[selected]": "hu",
 		} {
 			if got := val(sel); got != want {
@@ -143,17 +144,13 @@ func TestAdminLinksCreateAndEdit(t *testing.T) {
 			edit.doc.Find(`input[name=service_ids][value="`+idString(e.f.Pilates.ID)+`"][checked]`).Length() != 0 {
 			t.Error("service choices not shown back")
 		}
-		if !strings.Contains(edit.text("#gb-cancel_cutoff_min option[selected]"), "24 hours 15 min") &&
-			!strings.Contains(edit.text("#gb-cancel_cutoff_min option[selected]"), "24 h 15 min") {
-			t.Errorf("cutoff label %q", edit.text("#gb-cancel_cutoff_min option[selected]"))
-		}
 
 		// Edit: switch everything back off; unticked boxes and no choices
 		// (all services and team members) are saved as such.
 		f := url.Values{
 			"slug": {"insta"}, "name": {"IG"}, "max_events": {"1"}, "max_seats": {"1"},
 			"email_mode": {"optional"}, "comment_mode": {"required"}, "comment_label": {""},
-			"contact_message": {""}, "buffer_min": {"0"}, "cancel_cutoff_min": {"0"},
+			"contact_message": {""}, "buffer_min": {"0"}, "cancel_cutoff": {"0"}, "cancel_cutoff_unit": {"min"},
 			"default_lang": {""}, "accent_color": {"#2a6df4"}, "allowed_origins": {""},
 		}
 		r = c.post("/admin/links/"+idString(got.ID)+"/edit", f)
@@ -208,8 +205,6 @@ func TestAdminLinksLimits(t *testing.T) {
 			{"comment label 61", "comment_label", strings.Repeat("é", 61), booking.MsgTooLong},
 			{"contact message 501", "contact_message", strings.Repeat("x", 501), booking.MsgTooLong},
 			{"name 101", "name", strings.Repeat("n", 101), booking.MsgTooLong},
-			{"cutoff 20 min", "cancel_cutoff_min", "20", booking.MsgCutoffStep},
-			{"cutoff over 48 h", "cancel_cutoff_min", "2895", booking.MsgOutOfRange},
 			{"buffer over a week", "buffer_min", "10081", booking.MsgOutOfRange},
 			{"buffer negative", "buffer_min", "-15", booking.MsgOutOfRange},
 			{"origin with a path", "allowed_origins", "https://studio.example/book", booking.MsgInvalidOrigin},

@@ -15,7 +15,8 @@ import (
 
 // addAssetRoutes serves the content-hashed static files and the stable
 // /embed.js that studios paste into their sites, with embed.js's texts
-// filled in from the locale files.
+// filled in from the locale files, and /favicon.ico, which browsers ask
+// for on their own.
 func addAssetRoutes(r *gin.Engine, d Deps) {
 	a := d.Assets
 	if d.Locales != nil {
@@ -23,6 +24,7 @@ func addAssetRoutes(r *gin.Engine, d Deps) {
 	}
 	r.GET("/assets/*file", gin.WrapH(a))
 	r.GET("/embed.js", gin.WrapF(a.EmbedJS))
+	r.GET("/favicon.ico", gin.WrapF(a.Favicon))
 }
 
 // embedLabels are the texts embed.js shows on the host page (the floating

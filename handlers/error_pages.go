@@ -69,11 +69,11 @@ func isAdminPath(path string) bool { return path == "/admin" || strings.HasPrefi
 // log.
 func (p *errorPages) fail(c *gin.Context, scope string, err error) {
 	if booking.Unavailable(err) {
-		p.log.Warn(scope+": database unavailable", "err", err, "path", c.Request.URL.Path, "request_id", RequestID(c))
+		p.log.Warn(scope+": database unavailable", "err", err, "path", logPath(c), "request_id", RequestID(c))
 		p.show(c, problemUnavailable)
 		return
 	}
-	p.log.Error(scope, "err", err, "path", c.Request.URL.Path, "request_id", RequestID(c))
+	p.log.Error(scope, "err", err, "path", logPath(c), "request_id", RequestID(c))
 	p.show(c, problemInternal)
 }
 

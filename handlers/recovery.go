@@ -28,7 +28,7 @@ func recovery(log *slog.Logger) gin.HandlerFunc {
 				"panic", p,
 				"stack", string(debug.Stack()),
 				"method", c.Request.Method,
-				"path", c.Request.URL.Path,
+				"path", logPath(c),
 				"request_id", RequestID(c),
 			)
 			if c.Writer.Written() {

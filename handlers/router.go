@@ -63,7 +63,7 @@ func NewRouter(d Deps) *gin.Engine {
 	// Order matters: the request id must exist before anything logs, the
 	// access log must wrap the recovery so a panic is logged as a 500, and
 	// the security headers are set before any handler can write.
-	r.Use(requestID(), accessLog(d.Log), securityHeaders(), recovery(d.Log), crossOriginProtection())
+	r.Use(requestID(), accessLog(d.Log), securityHeaders(d.BaseURL), recovery(d.Log), crossOriginProtection())
 	// Then the limits, before any handler reads the request: a deadline,
 	// a bounded body, and path parameters that can be looked up.
 	timeout := d.RequestTimeout

@@ -18,6 +18,9 @@ type widgetContactPage struct {
 	EditURL             string
 	CommentLabel        string
 	Form                widget.ContactInput
+	// SMSOn: the location sends SMS, so the booking confirmation goes to
+	// the phone given here; only then does the form say so.
+	SMSOn bool
 }
 
 // contact checks the selection the Continue button sent and shows the
@@ -49,6 +52,12 @@ func (h *widgetHandlers) showContact(c *gin.Context, v *widgetView, status int, 
 		return
 	}
 	p := &widgetContactPage{Token: token, Seats: sel.Seats, Form: form, CommentLabel: v.Link.CommentLabel}
+	sms, err := h.flow.Store.SMSSettings(c.Request.Context(), v.Link.LocationID)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	p.SMSOn = sms.Enabled
 	for _, id := range sel.EventIDs() {
 		ev, err := h.flow.Store.Event(c.Request.Context(), id)
 		if err != nil {

@@ -73,11 +73,16 @@ func (f *Flow) catalog(ctx context.Context, locationID int64) (*Catalog, error) 
 	if err != nil {
 		return nil, err
 	}
+	runs, err := f.Store.MemberServices(ctx, locationID)
+	if err != nil {
+		return nil, err
+	}
 	c := &Catalog{Location: loc, Zone: loc.Zone(), Services: map[int64]booking.Service{}, Members: map[int64]booking.TeamMember{}}
 	for _, s := range svcs {
 		c.Services[s.ID] = s
 	}
 	for _, m := range members {
+		m.ServiceIDs = runs[m.ID]
 		c.Members[m.ID] = m
 	}
 	return c, nil

@@ -67,20 +67,37 @@ func GroupByDay(evs []booking.Event, zone *time.Location) []Day {
 	return days
 }
 
-// offered lists the active services open online and the active members the
-// link shows, for the filters.
+// offered lists, for the filters, the services and team members the link
+// shows that can meet: an active service open online with an active member
+// who runs it. A link limited to some services must not offer a teacher
+// who runs none of them (choosing one would only show "no classes"), nor a
+// member-limited link a service none of its members runs.
 func offered(link *booking.Link, cat *Catalog) ([]booking.Service, []booking.TeamMember) {
-	var svcs []booking.Service
+	shown := map[int64]bool{}
 	for _, s := range cat.Services {
 		if s.Active && s.OnlineBooking && (len(link.ServiceIDs) == 0 || slices.Contains(link.ServiceIDs, s.ID)) {
-			svcs = append(svcs, s)
+			shown[s.ID] = true
 		}
 	}
 	var members []booking.TeamMember
+	run := map[int64]bool{}
 	for _, m := range cat.Members {
-		if m.Active && (len(link.TeamMemberIDs) == 0 || slices.Contains(link.TeamMemberIDs, m.ID)) {
+		if !m.Active || (len(link.TeamMemberIDs) > 0 && !slices.Contains(link.TeamMemberIDs, m.ID)) {
+			continue
+		}
+		runsShown := false
+		for _, id := range m.ServiceIDs {
+			if shown[id] {
+				run[id], runsShown = true, true
+			}
+		}
+		if runsShown {
 			members = append(members, m)
 		}
+	}
+	var svcs []booking.Service
+	for id := range run {
+		svcs = append(svcs, cat.Services[id])
 	}
 	slices.SortFunc(svcs, func(a, b booking.Service) int { return compareName(a.Name, b.Name, a.ID, b.ID) })
 	slices.SortFunc(members, func(a, b booking.TeamMember) int { return compareName(a.Name, b.Name, a.ID, b.ID) })
