@@ -42,6 +42,9 @@ type Deps struct {
 	TwilioAuthToken string
 	// RequestTimeout is every request's deadline (0: DefaultRequestTimeout).
 	RequestTimeout time.Duration
+	// TrustedProxies are the reverse proxies (addresses or CIDR ranges)
+	// whose X-Forwarded-For names the client; none when empty.
+	TrustedProxies []string
 }
 
 // NewRouter builds the Gin engine with the middleware chain and every route.
@@ -56,8 +59,10 @@ func NewRouter(d Deps) *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	// No proxy is trusted until one is configured: otherwise any client
-	// could choose the address we log by sending X-Forwarded-For.
-	if err := r.SetTrustedProxies(nil); err != nil {
+	// could choose the address we log and limit by sending X-Forwarded-For.
+	// Behind a configured proxy, its X-Forwarded-For names the client
+	// (Gin walks the header from the right, skipping trusted hops).
+	if err := r.SetTrustedProxies(d.TrustedProxies); err != nil {
 		d.Log.Error("set trusted proxies", "err", err)
 	}
 	// Order matters: the request id must exist before anything logs, the

@@ -28,6 +28,9 @@ const (
 	// EnvRequestTimeout is every request's deadline; the database's
 	// statement timeout and the HTTP server's timeouts follow from it.
 	EnvRequestTimeout = "GROUPBOOK_REQUEST_TIMEOUT"
+	// EnvTrustedProxies lists the reverse proxies whose X-Forwarded-For
+	// names the client, for the per-address limits and the logs.
+	EnvTrustedProxies = "GROUPBOOK_TRUSTED_PROXIES"
 
 	// Twilio's variables keep the names of Twilio's own documentation and
 	// tools, so an account's settings can be pasted as they are.
@@ -59,6 +62,9 @@ type Config struct {
 	NoSMSWorker bool
 	// RequestTimeout is every request's deadline (see serverTimeouts).
 	RequestTimeout time.Duration
+	// TrustedProxies are the addresses or CIDR ranges of reverse proxies
+	// in front of the server; none by default.
+	TrustedProxies []string
 }
 
 // HasTwilio reports whether SMS go through Twilio.
@@ -83,6 +89,7 @@ var settings = []setting{
 	{EnvLogLevel, "log-level", "info", "debug, info, warn or error"},
 	{EnvSMSWorker, "sms-worker", "true", "run the SMS outbox worker in this process (true or false)"},
 	{EnvRequestTimeout, "request-timeout", "10s", "deadline of every request, e.g. 10s; database statements get half of it"},
+	{EnvTrustedProxies, "trusted-proxies", "", "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed"},
 	// No flags for Twilio: the token must stay out of ps, and the others
 	// only make sense with it.
 	{EnvTwilioAccountSID, "", "", "Twilio account SID (AC...); unset: SMS are logged, not sent"},
@@ -175,6 +182,7 @@ func (src *configSource) Config() (Config, error) {
 	check(EnvDBMaxConns, func(v string) (err error) { cfg.DBMaxConns, err = parsePositive(v); return })
 	check(EnvLogLevel, func(v string) (err error) { cfg.LogLevel, err = parseLogLevel(v); return })
 	check(EnvRequestTimeout, func(v string) (err error) { cfg.RequestTimeout, err = parseRequestTimeout(v); return })
+	check(EnvTrustedProxies, func(v string) (err error) { cfg.TrustedProxies, err = parseTrustedProxies(v); return })
 	check(EnvSMSWorker, func(v string) error {
 		on, err := parseSwitch(v)
 		cfg.NoSMSWorker = !on
@@ -269,6 +277,27 @@ const (
 	minRequestTimeout = 2 * time.Second
 	maxRequestTimeout = 60 * time.Second
 )
+
+// parseTrustedProxies reads a comma-separated list of IP addresses and CIDR
+// ranges. Only a proxy listed here may name the client in X-Forwarded-For:
+// trusting anyone would let every client pick the address that the sign-in
+// and SMS limits count, and trusting no one behind a proxy makes every
+// client share the proxy's address, so one attacker's failures throttle
+// everyone.
+func parseTrustedProxies(v string) ([]string, error) {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			return nil, fmt.Errorf("must be IP addresses or CIDR ranges separated by commas, got %q", p)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
 
 func parseRequestTimeout(v string) (time.Duration, error) {
 	d, err := time.ParseDuration(strings.TrimSpace(v))

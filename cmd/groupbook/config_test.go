@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -22,7 +23,7 @@ func TestConfigDefaults(t *testing.T) {
 	cfg, err := parseTestConfig(nil)
 	must(t, err)
 	want := Config{Addr: ":8080", DatabaseURL: "groupbook.db", BaseURL: "http://localhost:8080", DBMaxConns: 20, LogLevel: slog.LevelInfo, RequestTimeout: 10 * time.Second}
-	if cfg != want {
+	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("defaults = %+v, want %+v", cfg, want)
 	}
 }
@@ -42,7 +43,7 @@ func TestConfigFromEnvAndFlags(t *testing.T) {
 		Addr: "127.0.0.1:9000", DatabaseURL: env[EnvDatabaseURL], BaseURL: "https://book.example.com",
 		Secret: env[EnvSecret], DBMaxConns: 7, LogLevel: slog.LevelWarn, RequestTimeout: 10 * time.Second,
 	}
-	if cfg != want {
+	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("from env = %+v, want %+v", cfg, want)
 	}
 
@@ -52,6 +53,16 @@ func TestConfigFromEnvAndFlags(t *testing.T) {
 		t.Errorf("flags did not override env: %+v", cfg)
 	}
 
+	cfg, err = parseTestConfig(map[string]string{EnvRequestTimeout: "4s"})
+	must(t, err)
+	if cfg.RequestTimeout != 4*time.Second {
+		t.Errorf("%s=4s: %v", EnvRequestTimeout, cfg.RequestTimeout)
+	}
+	cfg, err = parseTestConfig(map[string]string{EnvTrustedProxies: " 10.0.0.0/8, 192.0.2.7 ,"}, "-trusted-proxies", "10.0.0.0/8,192.0.2.7,2001:db8::/32")
+	must(t, err)
+	if want := []string{"10.0.0.0/8", "192.0.2.7", "2001:db8::/32"}; !reflect.DeepEqual(cfg.TrustedProxies, want) {
+		t.Errorf("trusted proxies = %q, want %q", cfg.TrustedProxies, want)
+	}
 	cfg, err = parseTestConfig(map[string]string{EnvRequestTimeout: "4s"})
 	must(t, err)
 	if cfg.RequestTimeout != 4*time.Second {
@@ -102,6 +113,7 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 		{"bad flag names the flag", nil, []string{"-db-max-conns", "x"}, `-db-max-conns: must be a positive integer, got "x"`},
 		{"request timeout without unit", map[string]string{EnvRequestTimeout: "10"}, nil, EnvRequestTimeout + `: must be a duration from 2s to 1m0s such as "10s", got "10"`},
 		{"request timeout too short", map[string]string{EnvRequestTimeout: "500ms"}, nil, EnvRequestTimeout + ": must be a duration from 2s"},
+		{"trusted proxy not an address", map[string]string{EnvTrustedProxies: "10.0.0.0/8,proxy.local"}, nil, EnvTrustedProxies + `: must be IP addresses or CIDR ranges separated by commas, got "proxy.local"`},
 		{"request timeout too long", nil, []string{"-request-timeout", "5m"}, "-request-timeout: must be a duration from 2s"},
 	}
 	for _, tt := range tests {

@@ -42,5 +42,6 @@ func buildDeps(store *booking.Store, log *slog.Logger, cfg Config, secret string
 		Sender: sms.sender, Verifier: sms.verifier, DevCodes: sms.devCodes,
 		TwilioAuthToken: cfg.Twilio.AuthToken,
 		RequestTimeout:  serverTimeouts(cfg.RequestTimeout).request,
+		TrustedProxies:  cfg.TrustedProxies,
 	}, nil
 }
