@@ -69,6 +69,13 @@ func (h *widgetHandlers) verify(c *gin.Context) {
 	if !ok {
 		return
 	}
+	// A code form sent twice (a double tap, a retry after a lost answer)
+	// meets a code Verify has already used up. The signed form carries the
+	// booking's request key, so a booking made by the first submit is
+	// shown instead of "the code expired".
+	if h.alreadyBooked(c, v, p) {
+		return
+	}
 	code := strings.Join(strings.Fields(c.PostForm("code")), "")
 	err := h.flow.CheckCode(c.Request.Context(), h.codes, p.Phone, code)
 	switch {
@@ -88,7 +95,11 @@ func (h *widgetHandlers) verify(c *gin.Context) {
 		h.showVerifyDone(c, v, p)
 	case errors.Is(err, notify.ErrVerifyExpired):
 		// Verify forgets a code once it expired or was used: the way on is
-		// a new code, which the form's resend button asks for.
+		// a new code, which the form's resend button asks for, unless the
+		// code was used by a twin of this submit that booked meanwhile.
+		if h.alreadyBooked(c, v, p) {
+			return
+		}
 		v.Errors = map[string]string{"code": v.L.T("widget_verify_expired")}
 		h.showVerify(c, v, http.StatusUnprocessableEntity, p)
 	case errors.Is(err, notify.ErrVerifyExhausted):
@@ -102,6 +113,22 @@ func (h *widgetHandlers) verify(c *gin.Context) {
 		v.alert("error", v.L.T("widget_verify_unavailable"))
 		h.showVerify(c, v, http.StatusBadGateway, p)
 	}
+}
+
+// alreadyBooked redirects to the manage page when the pending
+// confirmation's request key has booked, and tells whether it did.
+func (h *widgetHandlers) alreadyBooked(c *gin.Context, v *widgetView, p *widget.Pending) bool {
+	g, err := h.flow.Store.GroupByKey(c.Request.Context(), p.Selection.Key)
+	if err != nil {
+		return false // not booked, or not known now: the code decides
+	}
+	// The key booked only after this phone's code was right, so the
+	// client keeps the proof as the first answer gave it.
+	if proof, err := h.flow.SealProof(v.Link, p.Phone); err == nil {
+		v.carry.Set("pv", proof)
+	}
+	c.Redirect(http.StatusSeeOther, v.URL("/m/"+g.Token, "new", "1"))
+	return true
 }
 
 // resend sends a new code after the cooldown.
