@@ -33,12 +33,18 @@ type Store struct {
 	PasswordCost int
 	// SMSLimits bound the SMS widget clients cause (nil: DefaultSMSLimits).
 	SMSLimits *SMSLimits
+	// writers queues this process's SQLite transactions (nil on
+	// PostgreSQL); see inTx.
+	writers chan struct{}
 }
 
 // NewStore returns a store on db, which must be migrated.
 func NewStore(db *bun.DB) *Store {
 	s := &Store{db: db, Now: time.Now}
 	s.takeSeats = takeSeatsConditional
+	if !s.isPG() {
+		s.writers = make(chan struct{}, 1)
+	}
 	return s
 }
 
@@ -54,9 +60,25 @@ func (s *Store) now() time.Time { return s.Now().UTC() }
 
 func (s *Store) isPG() bool { return s.db.Dialect().Name() == dialect.PG }
 
-// inTx runs fn in one transaction. On SQLite every transaction is BEGIN
-// IMMEDIATE (see sqlitePragmas), so writers are serialised by the database.
+// inTx runs fn in one transaction.
+//
+// On SQLite every transaction is BEGIN IMMEDIATE (see sqlitePragmas): the
+// database runs one writer at a time, and the others poll its busy handler,
+// which is neither fair nor aware of the context. Under a burst a writer
+// can lose every poll until its busy timeout ends in SQLITE_BUSY. So the
+// process's transactions queue here first, in arrival order, each waiting
+// no longer than its context allows; SQLite's own lock is then contended
+// only by single statements and by other processes on the same file. It
+// costs no throughput, since SQLite would serialise them anyway.
 func (s *Store) inTx(ctx context.Context, fn func(tx bun.Tx) error) error {
+	if s.writers != nil {
+		select {
+		case s.writers <- struct{}{}:
+			defer func() { <-s.writers }()
+		case <-ctx.Done():
+			return fmt.Errorf("wait for the database writer: %w", ctx.Err())
+		}
+	}
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		return fn(tx)
 	})

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -76,6 +77,18 @@ func (h *widgetHandlers) showContact(c *gin.Context, v *widgetView, status int, 
 		kv = append(kv, "also", strconv.FormatInt(id, 10))
 	}
 	p.EditURL = v.URL("/w/"+v.Link.Slug+"/e/"+strconv.FormatInt(sel.EventID, 10), kv...)
+	v.relinkToContact(sel)
 	v.Page, v.Title = p, v.L.T("widget_contact_title")
 	h.render(c, status, "widget_contact", v)
+}
+
+// relinkToContact points the language links at the contact step of sel:
+// a posted step (the form with errors, the code form) reloads from its
+// selection, checked again, in the other language.
+func (v *widgetView) relinkToContact(sel *widget.Selection) {
+	q := url.Values{"event": {strconv.FormatInt(sel.EventID, 10)}, "seats": {strconv.Itoa(sel.Seats)}}
+	for _, id := range sel.Also {
+		q.Add("also", strconv.FormatInt(id, 10))
+	}
+	v.relink("/w/"+v.Link.Slug+"/contact", q)
 }

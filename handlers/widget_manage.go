@@ -56,6 +56,9 @@ func (h *widgetHandlers) manage(c *gin.Context) {
 
 func (h *widgetHandlers) showManage(c *gin.Context, v *widgetView, m *widget.Manage, status int) {
 	token := m.Reservation.Group.Token
+	if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
+		v.relink("/m/"+token, nil) // a refused cancel reloads the page itself
+	}
 	p := &widgetManagePage{
 		Active: m.Active(), New: c.Query("new") == "1",
 		AllICSURL: v.URL("/m/" + token + "/ics"),

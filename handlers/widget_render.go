@@ -28,12 +28,30 @@ func (h *widgetHandlers) render(c *gin.Context, status int, page string, v *widg
 	}
 	name := page
 	if isFragmentRequest(c) {
-		name += "#content"
 		if len(block) > 0 {
 			name = page + "#" + block[0]
+		} else {
+			h.fragment(c, status, page, v)
+			return
 		}
 	}
 	h.html(c, status, name, v)
+}
+
+// fragment writes a step's content for htmx, with the language links of
+// the new step sent along out of band.
+func (h *widgetHandlers) fragment(c *gin.Context, status int, page string, v *widgetView) {
+	out, err := h.views.Render(page+"#content", v)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	nav, err := h.views.Render(page+"#lang_switcher_oob", v)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	c.Data(status, "text/html; charset=utf-8", append(out, nav...))
 }
 
 // html renders a template, turning a template error into a logged 500.

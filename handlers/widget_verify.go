@@ -219,6 +219,7 @@ func (h *widgetHandlers) showVerify(c *gin.Context, v *widgetView, status int, p
 		h.serverError(c, err)
 		return
 	}
+	v.relinkToContact(&p.Selection)
 	page := &widgetVerifyPage{Token: token, Phone: p.Phone}
 	if h.devCodes != nil {
 		page.DevCode = h.devCodes(p.Phone)

@@ -3,6 +3,7 @@ package handlers
 import (
 	"crypto/rand"
 	"encoding/base64"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -111,14 +112,30 @@ func (h *widgetHandlers) newWidgetView(c *gin.Context, link *booking.Link, cat *
 	v.Frame, v.Parent = v.carry.Get("gbframe"), v.carry.Get("parent")
 	v.Nonce = nonce()
 	for _, code := range h.locales.Languages() {
-		q := v.query(c.Request.URL.Query())
-		q.Set("lang", code)
-		v.Langs = append(v.Langs, langOption{
-			Code: code, Name: h.locales.Localizer(code).T("language_name"),
-			URL: v.self + "?" + q.Encode(), Current: code == v.Lang,
-		})
+		v.Langs = append(v.Langs, langOption{Code: code, Name: h.locales.Localizer(code).T("language_name"), Current: code == v.Lang})
+	}
+	switch {
+	case c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead:
+		v.relink(v.self, c.Request.URL.Query())
+	case link != nil:
+		// A posted step has no address of its own to reload in another
+		// language; the handler that renders it may name one (relink),
+		// else the language links lead to the link's start.
+		v.relink("/w/"+link.Slug, nil)
+	default:
+		v.relink(v.self, nil)
 	}
 	return v
+}
+
+// relink points the language links at path with query q (the carried
+// parameters are added): the page to reload in another language.
+func (v *widgetView) relink(path string, q url.Values) {
+	for i := range v.Langs {
+		qq := v.query(q)
+		qq.Set("lang", v.Langs[i].Code)
+		v.Langs[i].URL = path + "?" + qq.Encode()
+	}
 }
 
 // query merges the carried parameters into q (a copy is returned).
