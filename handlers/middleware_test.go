@@ -80,6 +80,23 @@ func TestPanicRecovery(t *testing.T) {
 		t.Errorf("access log = %v, want status 500 at ERROR", a)
 	}
 
+	// A 503 (the database away) is a warning line: the cause is logged
+	// where it was found, and an outage must not flood the error level.
+	r.GET("/away", func(c *gin.Context) { c.Status(http.StatusServiceUnavailable) })
+	get(r, "/away")
+	seen := false
+	for _, l := range logLines(t, logs) {
+		if l["msg"] == "request" && l["status"] == float64(503) {
+			seen = true
+			if l["level"] != "WARN" {
+				t.Errorf("access log of a 503 = %v, want WARN", l)
+			}
+		}
+	}
+	if !seen {
+		t.Errorf("no access log line for the 503")
+	}
+
 	// The server keeps serving after a panic.
 	if w := get(r, "/healthz"); w.Code != http.StatusOK {
 		t.Errorf("after a panic /healthz = %d", w.Code)
