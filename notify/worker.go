@@ -196,13 +196,18 @@ func (w *Worker) runOnce(ctx context.Context) (int, error) {
 		}
 		w.lastPrune = time.Now()
 	}
+	// Nothing may be sent once the lease is too short for a whole call,
+	// measured on the monotonic clock from before the claim was asked for:
+	// the lease's end is fixed when the claim is built, and the statement
+	// may then wait for the database (SQLite's write lock) for a good part
+	// of it. Timing from the claim's return would let a call outlive the
+	// lease, and another worker send the message again.
+	claimed := time.Now()
 	msgs, err := w.Store.ClaimDue(ctx, w.Owner, w.Batch, w.Lease)
 	if err != nil {
 		return 0, err
 	}
-	// Nothing may be sent once the lease is too short for a whole call;
-	// measured on the monotonic clock from before the claim returned.
-	sendBy := time.Now().Add(w.Lease - w.CallTimeout - w.CallTimeout/2)
+	sendBy := claimed.Add(w.Lease - w.CallTimeout - w.CallTimeout/2)
 	settings := &settingsCache{store: w.Store, m: map[int64]*booking.SMSSettings{}, allowed: map[int64][]string{}}
 	var wg sync.WaitGroup
 	for i := range msgs {
