@@ -131,6 +131,7 @@ func (s *Store) SetComment(ctx context.Context, bookingID int64, comment string)
 // updateActive applies a change that does not touch seats to a live booking.
 func (s *Store) updateActive(ctx context.Context, bookingID int64, set func(*bun.UpdateQuery) *bun.UpdateQuery) (*Booking, error) {
 	b := new(Booking)
+	defer s.writeTurn(ctx)()
 	q := s.db.NewUpdate().Model(b).
 		Set("updated_at = ?", s.now()).
 		Where("id = ? AND status <> ?", bookingID, StatusCancelled).

@@ -90,6 +90,7 @@ func (s *Store) CreateEvent(ctx context.Context, locationID int64, in EventInput
 	if ev.Category == "" {
 		ev.Category = svc.Category
 	}
+	defer s.writeTurn(ctx)()
 	if _, err := s.db.NewInsert().Model(ev).Exec(ctx); err != nil {
 		return nil, fmt.Errorf("create event: %w", err)
 	}
@@ -191,6 +192,7 @@ func (s *Store) SetCapacity(ctx context.Context, id int64, capacity int) error {
 	if capacity <= 0 {
 		return FieldErrors{"capacity": MsgMustBePositive}
 	}
+	defer s.writeTurn(ctx)()
 	res, err := s.db.NewUpdate().Model((*Event)(nil)).
 		Set("capacity = ?", capacity).
 		Where("id = ? AND deleted_at IS NULL AND seats_taken <= ?", id, capacity).

@@ -55,6 +55,7 @@ func (s *Store) CreateLocation(ctx context.Context, in LocationInput) (*Location
 		Name: in.Name, Address: in.Address, Phone: in.Phone, TimeZone: in.TimeZone,
 		Country: in.Country, DefaultLang: in.DefaultLang, CreatedAt: s.now(),
 	}
+	defer s.writeTurn(ctx)()
 	if _, err := s.db.NewInsert().Model(loc).Exec(ctx); err != nil {
 		return nil, fmt.Errorf("create location: %w", err)
 	}
@@ -73,6 +74,7 @@ func (s *Store) UpdateLocation(ctx context.Context, id int64, in LocationInput) 
 	}
 	loc.Name, loc.Address, loc.Phone = in.Name, in.Address, in.Phone
 	loc.TimeZone, loc.Country, loc.DefaultLang = in.TimeZone, in.Country, in.DefaultLang
+	defer s.writeTurn(ctx)()
 	if _, err := s.db.NewUpdate().Model(loc).WherePK().
 		Column("name", "address", "phone", "time_zone", "country", "default_lang").
 		Exec(ctx); err != nil {

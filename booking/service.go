@@ -58,6 +58,7 @@ func (s *Store) CreateService(ctx context.Context, locationID int64, in ServiceI
 		PriceMinor: in.PriceMinor, Currency: in.Currency, Color: in.Color,
 		OnlineBooking: in.OnlineBooking, Active: true, CreatedAt: s.now(),
 	}
+	defer s.writeTurn(ctx)()
 	if _, err := s.db.NewInsert().Model(svc).Exec(ctx); err != nil {
 		return nil, fmt.Errorf("create service: %w", err)
 	}
@@ -77,6 +78,7 @@ func (s *Store) UpdateService(ctx context.Context, id int64, in ServiceInput) (*
 	svc.Name, svc.Category, svc.DurationMin = in.Name, in.Category, in.DurationMin
 	svc.DefaultCapacity, svc.PriceMinor, svc.Currency = in.DefaultCapacity, in.PriceMinor, in.Currency
 	svc.Color, svc.OnlineBooking = in.Color, in.OnlineBooking
+	defer s.writeTurn(ctx)()
 	if _, err := s.db.NewUpdate().Model(svc).WherePK().
 		Column("name", "category", "duration_min", "default_capacity", "price_minor", "currency", "color", "online_booking").
 		Exec(ctx); err != nil {
@@ -88,6 +90,7 @@ func (s *Store) UpdateService(ctx context.Context, id int64, in ServiceInput) (*
 // SetServiceActive archives (false) or restores (true) a service. Archived
 // services keep their history but take no new events or bookings.
 func (s *Store) SetServiceActive(ctx context.Context, id int64, active bool) error {
+	defer s.writeTurn(ctx)()
 	res, err := s.db.NewUpdate().Model((*Service)(nil)).Set("active = ?", active).Where("id = ?", id).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("archive service %d: %w", id, err)

@@ -27,6 +27,7 @@ func (s *Store) SettingOrCreate(ctx context.Context, key string, make func() (st
 	if err != nil {
 		return "", fmt.Errorf("setting %s: %w", key, err)
 	}
+	defer s.writeTurn(ctx)()
 	if _, err := s.db.NewInsert().Model(&setting{Key: key, Value: v}).On("CONFLICT (key) DO NOTHING").Exec(ctx); err != nil {
 		return "", fmt.Errorf("store setting %s: %w", key, err)
 	}

@@ -56,6 +56,7 @@ func (s *Store) SaveSMSSettings(ctx context.Context, st *SMSSettings) error {
 		return err
 	}
 	st.PhoneCountries = strings.Join(codes, phoneCountriesStoredSplit)
+	defer s.writeTurn(ctx)()
 	_, err := s.db.NewInsert().Model(st).
 		On("CONFLICT (location_id) DO UPDATE").
 		Set("enabled = EXCLUDED.enabled, reminder_hours = EXCLUDED.reminder_hours, sender = EXCLUDED.sender, phone_countries = EXCLUDED.phone_countries").

@@ -66,22 +66,34 @@ func (s *Store) isPG() bool { return s.db.Dialect().Name() == dialect.PG }
 // database runs one writer at a time, and the others poll its busy handler,
 // which is neither fair nor aware of the context. Under a burst a writer
 // can lose every poll until its busy timeout ends in SQLITE_BUSY. So the
-// process's transactions queue here first, in arrival order, each waiting
-// no longer than its context allows; SQLite's own lock is then contended
-// only by single statements and by other processes on the same file. It
-// costs no throughput, since SQLite would serialise them anyway.
+// process's writes queue here first (writeTurn), in arrival order, each
+// waiting no longer than its context allows; SQLite's own lock is then
+// contended only by other processes on the same file. It costs no
+// throughput, since SQLite would serialise them anyway.
 func (s *Store) inTx(ctx context.Context, fn func(tx bun.Tx) error) error {
-	if s.writers != nil {
-		select {
-		case s.writers <- struct{}{}:
-			defer func() { <-s.writers }()
-		case <-ctx.Done():
-			return fmt.Errorf("wait for the database writer: %w", ctx.Err())
-		}
-	}
+	defer s.writeTurn(ctx)()
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		return fn(tx)
 	})
+}
+
+// writeTurn waits for this process's turn to write to SQLite and returns
+// the function that ends it; every write outside inTx takes a turn too
+// (`defer s.writeTurn(ctx)()`), or a stream of back-to-back transactions
+// would leave single statements polling the busy handler until they fail.
+// On PostgreSQL, or once ctx is done (the statement then fails on its
+// own), it returns at once. Turns do not nest: a function holding one
+// must not call another that takes one.
+func (s *Store) writeTurn(ctx context.Context) func() {
+	if s.writers == nil {
+		return func() {}
+	}
+	select {
+	case s.writers <- struct{}{}:
+		return func() { <-s.writers }
+	case <-ctx.Done():
+		return func() {}
+	}
 }
 
 // lockEvents takes row locks on events in ascending id order, the one lock

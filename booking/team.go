@@ -92,6 +92,7 @@ func (s *Store) setMemberServices(ctx context.Context, tx bun.Tx, tm *TeamMember
 
 // SetTeamMemberActive archives or restores a team member.
 func (s *Store) SetTeamMemberActive(ctx context.Context, id int64, active bool) error {
+	defer s.writeTurn(ctx)()
 	res, err := s.db.NewUpdate().Model((*TeamMember)(nil)).Set("active = ?", active).Where("id = ?", id).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("archive team member %d: %w", id, err)

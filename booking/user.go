@@ -58,6 +58,7 @@ func (s *Store) CreateUser(ctx context.Context, email, name, password string, ro
 		return nil, fmt.Errorf("hash password: %w", err)
 	}
 	u := &User{Email: email, Name: strings.TrimSpace(name), PasswordHash: string(hash), Role: role, CreatedAt: s.now()}
+	defer s.writeTurn(ctx)()
 	if _, err := s.db.NewInsert().Model(u).Exec(ctx); err != nil {
 		if isUniqueViolation(err) {
 			return nil, FieldErrors{"email": MsgEmailTaken}

@@ -37,6 +37,7 @@ var corpusSkip = map[string]string{
 	"GET /healthz":      "takes no input",
 	"GET /readyz":       "takes no input",
 	"GET /embed.js":     "a static file",
+	"GET /favicon.ico":  "a static file",
 }
 
 // corpus walks every form of every page, every query parameter of every

@@ -69,8 +69,8 @@ func TestSMSLimitsMigrationKeepsOutbox(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(names) != 1 || !strings.HasPrefix(names[0], "0004") {
-				t.Fatalf("applied %v, want 0004 only", names)
+			if len(names) == 0 || !strings.HasPrefix(names[0], "0004") {
+				t.Fatalf("applied %v, want 0004 first", names)
 			}
 			var got booking.OutboxMessage
 			if err := db.NewSelect().Model(&got).Where("id = 41").Scan(ctx); err != nil {
