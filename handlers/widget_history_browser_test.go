@@ -91,6 +91,11 @@ func TestWidgetHistoryInBrowser(t *testing.T) {
 		start := evalFrame[int](b, `history.length`)
 		pick(b)
 		cont(b)
+		// The language links, outside the swapped part, follow the step
+		// (sent out of band with each fragment).
+		if href := evalFrame[string](b, `document.querySelector('#gb-lang-nav a[hreflang="hu"]').getAttribute('href')`); !strings.HasPrefix(href, "/w/sunrise/contact?") || !strings.Contains(href, "lang=hu") {
+			t.Errorf("on the contact step the Magyar link is %q, want the contact step in Hungarian", href)
+		}
 		// list -> event -> Tuesdays -> contact: three steps, three entries.
 		if n := evalFrame[int](b, `history.length`) - start; n != 3 {
 			t.Errorf("a direct link added %d history entries in three steps, want 3 (each step pushes)", n)
