@@ -16,10 +16,8 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"groupbook/assets"
 	"groupbook/booking"
 	"groupbook/booking/booktest"
-	"groupbook/locales"
 	"groupbook/notify"
 	"groupbook/widget"
 )
@@ -141,27 +139,12 @@ func newTwilioWidgetEnv(t *testing.T, db *bun.DB) (*widgetEnv, *fakeVerify, *syn
 	if err != nil {
 		t.Fatal(err)
 	}
-	bundle, err := locales.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	bundle.Report = func(lang, id string, err error) { t.Errorf("locale %s, message %s: %v", lang, id, err) }
-	a, err := assets.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := NewViews(a)
-	if err != nil {
-		t.Fatal(err)
-	}
 	logs := &syncBuffer{}
-	flow := widget.NewFlow(f.Store, widget.NewSigner(testSecret))
-	r := NewRouter(Deps{
-		Store: f.Store, Secret: testSecret, BaseURL: testBaseURL,
-		Log:  slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo})),
-		Flow: flow, Locales: bundle, Assets: a, Views: v, Verifier: verifier,
+	e := newTestRouter(t, f.Store, func() time.Time { return f.Now }, func(d *Deps) {
+		d.Log = slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+		d.Verifier = verifier
 	})
-	e := &widgetEnv{t: t, db: db, f: f, flow: flow, router: r}
+	e.db, e.f = db, f
 	smsLink(t, e)
 	return e, fake, logs
 }
