@@ -42,7 +42,7 @@ type Store struct {
 func NewStore(db *bun.DB) *Store {
 	s := &Store{db: db, Now: time.Now}
 	s.takeSeats = takeSeatsConditional
-	if !s.isPG() {
+	if db != nil && !s.isPG() {
 		s.writers = make(chan struct{}, 1)
 	}
 	return s
