@@ -13,14 +13,22 @@ import (
 	"groupbook/booking"
 )
 
+// maxDemoEvents bounds -events: a million events is ~2 GB of SQLite and
+// minutes of inserting, more than any load run needs.
+const maxDemoEvents = 1_000_000
+
 // demoDatabase is where the demo keeps its data unless told otherwise; it
 // is not the server's default so a demo never touches real data.
 const demoDatabase = "groupbook-demo.db"
 
-// demo recreates an SQLite database with demo data and serves it.
+// demo recreates a database with demo data and serves it: an SQLite file,
+// or with -reset-postgres a PostgreSQL database named groupbook_bench*.
 func (c *cli) demo(ctx context.Context, args []string) error {
 	fset := newFlagSet("demo", c.stderr)
 	src := bindConfig(fset, c.env, map[string]string{EnvDatabaseURL: demoDatabase})
+	extra := fset.Int("events", 0, "also create this many future events (several a day, over years), for load tests")
+	resetPG := fset.Bool("reset-postgres", false, "drop and recreate the PostgreSQL database of -database-url; "+
+		"only a database whose name starts with "+benchDBPrefix)
 	if err := parseFlags(fset, args); err != nil {
 		return err
 	}
@@ -28,12 +36,24 @@ func (c *cli) demo(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if booking.IsPostgresURL(cfg.DatabaseURL) {
-		return fmt.Errorf("%s: demo deletes and recreates its database on every start, so it only runs on an SQLite file; "+
-			"unset %s to use %s, or use \"migrate\" and \"serve\" for PostgreSQL", EnvDatabaseURL, EnvDatabaseURL, demoDatabase)
+	if *extra < 0 || *extra > maxDemoEvents {
+		return fmt.Errorf("%w: -events must be from 0 to %d, got %d", errUsage, maxDemoEvents, *extra)
 	}
-	if err := resetDemoDatabase(ctx, cfg.DatabaseURL); err != nil {
-		return err
+	switch pg := booking.IsPostgresURL(cfg.DatabaseURL); {
+	case pg && !*resetPG:
+		return fmt.Errorf("%s: demo deletes and recreates its database on every start, so it only runs on an SQLite file, "+
+			"or on a PostgreSQL database named %s* with -reset-postgres; "+
+			"unset %s to use %s, or use \"migrate\" and \"serve\" for PostgreSQL", EnvDatabaseURL, benchDBPrefix, EnvDatabaseURL, demoDatabase)
+	case pg:
+		if err := resetBenchDatabase(ctx, cfg.DatabaseURL); err != nil {
+			return err
+		}
+	case *resetPG:
+		return fmt.Errorf("%w: -reset-postgres needs a postgres:// database URL", errUsage)
+	default:
+		if err := resetDemoDatabase(ctx, cfg.DatabaseURL); err != nil {
+			return err
+		}
 	}
 
 	log := newLogger(c.stderr, cfg.LogLevel)
@@ -43,10 +63,15 @@ func (c *cli) demo(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	store := booking.NewStore(db)
-	d, err := loadDemo(ctx, store, time.Now())
+	now := time.Now()
+	d, err := loadDemo(ctx, store, now)
 	if err != nil {
 		return err
 	}
+	if err := addDemoEvents(ctx, store, d, now, *extra); err != nil {
+		return err
+	}
+	d.Events += *extra
 	// SMS on, so a demo booking shows its messages in the log (or sends
 	// them, with Twilio configured), reminders included.
 	if err := store.SaveSMSSettings(ctx, &booking.SMSSettings{LocationID: d.Location.ID, Enabled: true, ReminderHours: 24}); err != nil {
@@ -55,14 +80,14 @@ func (c *cli) demo(ctx context.Context, args []string) error {
 	widgetURL := cfg.BaseURL + "/w/" + demoSlug
 	// Logging a password is acceptable only because this one is public,
 	// fixed and printed in the README.
-	log.Info("demo data loaded", "database", cfg.DatabaseURL, "events", d.Events,
+	log.Info("demo data loaded", "database", redactDSN(cfg.DatabaseURL), "events", d.Events,
 		"widget_url", widgetURL, "admin_email", demoEmail, "admin_password", demoPassword)
 	return serveStore(ctx, cfg, store, log, serveOptions{demo: true, announce: func() {
 		fmt.Fprintf(c.stdout, "groupbook demo is running\n"+
 			"  widget:      %s\n"+
 			"  admin login: %s / %s\n"+
 			"  database:    %s (recreated on every demo start)\n"+
-			"Press Ctrl-C to stop.\n", widgetURL, demoEmail, demoPassword, cfg.DatabaseURL)
+			"Press Ctrl-C to stop.\n", widgetURL, demoEmail, demoPassword, redactDSN(cfg.DatabaseURL))
 	}})
 }
 

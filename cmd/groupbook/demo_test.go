@@ -50,7 +50,7 @@ func TestDemoServesAndShutsDown(t *testing.T) {
 func TestDemoRefusesPostgres(t *testing.T) {
 	err, _, _ := runCmd(t, map[string]string{EnvDatabaseURL: "postgres://postgres@127.0.0.1:5432/prod"}, "", "demo")
 	if err == nil || !strings.HasPrefix(err.Error(), EnvDatabaseURL+": demo deletes and recreates its database") ||
-		!strings.Contains(err.Error(), "only runs on an SQLite file") {
+		!strings.Contains(err.Error(), "only runs on an SQLite file, or on a PostgreSQL database named groupbook_bench* with -reset-postgres") {
 		t.Errorf("demo on PostgreSQL: %v", err)
 	}
 }

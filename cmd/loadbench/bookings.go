@@ -1,0 +1,52 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// bookings alternates the booking load on the server at base with
+// pgbench on a scratch database, round by round.
+func (b *runner) bookings(ctx context.Context, base string, n int) error {
+	progress("postgres, %d events: preparing pgbench (scale %d) and the booking visitors", n, b.cfg.PgbenchScale)
+	pb, err := preparePgbench(ctx, b.pg, b.cfg.BenchDB+"_pgbench", b.cfg.PgbenchScale, b.cfg.Clients, b.dir)
+	if err != nil {
+		return err
+	}
+	c := newBookClient(base, "demo", b.cfg.Clients)
+	urls, err := c.contactURLs(ctx, b.cfg.BookEvents, b.cfg.Clients)
+	if err != nil {
+		return fmt.Errorf("booking visitors: %w", err)
+	}
+	pool := &eventPool{urls: urls}
+	res := &bookingResult{Events: len(urls)}
+	before, statsErr := b.pg.stats(ctx, b.cfg.BenchDB)
+	for round := 1; round <= b.cfg.Rounds; round++ {
+		progress("postgres: pgbench, round %d of %d", round, b.cfg.Rounds)
+		tps, err := pb.run(ctx, b.cfg.Duration)
+		if err != nil {
+			return err
+		}
+		progress("postgres: bookings, round %d of %d", round, b.cfg.Rounds)
+		l, err := runBookings(ctx, c, pool, b.cfg.Clients, b.cfg.Duration)
+		if err != nil {
+			return err
+		}
+		res.TPS, res.Rates = append(res.TPS, tps), append(res.Rates, l.PerSecond())
+		res.Booked, res.Full, res.Failed = res.Booked+l.Booked, res.Full+l.Full, res.Failed+l.Failed
+		if res.FirstErr == "" {
+			res.FirstErr = l.FirstError
+		}
+	}
+	if statsErr == nil && res.Booked > 0 {
+		// Backends report their counters when idle, at most once a second.
+		time.Sleep(2 * time.Second)
+		after, err := b.pg.stats(ctx, b.cfg.BenchDB)
+		if err == nil {
+			res.Stats, res.HasStats = after.minus(before), true
+		}
+	}
+	b.rep.Bookings = res
+	return nil
+}
