@@ -108,8 +108,8 @@ func (c *bookClient) contactURL(ctx context.Context, eventURL string) (string, e
 type outcome int
 
 const (
-	booked outcome = iota
-	full           // the event filled up: 409, nothing booked
+	booked  outcome = iota
+	refused         // the event is no longer bookable (full): nothing booked
 	failed
 )
 
@@ -118,9 +118,16 @@ const (
 // redirected to.
 func (c *bookClient) book(ctx context.Context, contactURL, ip string) (outcome, string, error) {
 	header := http.Header{"X-Forwarded-For": {ip}}
-	doc, err := getDoc(ctx, c.http, contactURL, header)
-	if err != nil {
+	doc, status, err := getPage(ctx, c.http, contactURL, header)
+	switch {
+	case err != nil:
 		return failed, "", fmt.Errorf("contact step: %w", err)
+	case status == http.StatusUnprocessableEntity:
+		// The selection no longer holds (the event filled up since the
+		// list was read): the event page comes back with the reason.
+		return refused, "", nil
+	case status != http.StatusOK:
+		return failed, "", fmt.Errorf("contact step: GET %s: %d", contactURL, status)
 	}
 	f, err := parseForm(doc, contactURL, "form.gb-contact")
 	if err != nil {
@@ -150,7 +157,8 @@ func (c *bookClient) book(ctx context.Context, contactURL, ip string) (outcome, 
 	case resp.StatusCode == http.StatusSeeOther && strings.Contains(loc, "/m/"):
 		return booked, resolve(f.Action, loc), nil
 	case resp.StatusCode == http.StatusConflict:
-		return full, "", nil
+		// It filled up between the contact step and the booking.
+		return refused, "", nil
 	default:
 		return failed, "", fmt.Errorf("book: %s (Location %q): %.200s", resp.Status, loc, body)
 	}

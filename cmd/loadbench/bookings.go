@@ -34,7 +34,7 @@ func (b *runner) bookings(ctx context.Context, base string, n int) error {
 			return err
 		}
 		res.TPS, res.Rates = append(res.TPS, tps), append(res.Rates, l.PerSecond())
-		res.Booked, res.Full, res.Failed = res.Booked+l.Booked, res.Full+l.Full, res.Failed+l.Failed
+		res.Booked, res.Refused, res.Failed = res.Booked+l.Booked, res.Refused+l.Refused, res.Failed+l.Failed
 		if res.FirstErr == "" {
 			res.FirstErr = l.FirstError
 		}

@@ -10,8 +10,8 @@ import (
 
 // bookLoad is the result of one timed run of the booking clients.
 type bookLoad struct {
-	Booked, Full, Failed int
-	Elapsed              time.Duration
+	Booked, Refused, Failed int
+	Elapsed                 time.Duration
 	// FirstError is one failure's message, to say what went wrong.
 	FirstError string
 }
@@ -86,8 +86,8 @@ func runBookings(ctx context.Context, c *bookClient, pool *eventPool, clients in
 				switch out {
 				case booked:
 					res.Booked++
-				case full:
-					res.Full++
+				case refused:
+					res.Refused++
 				default:
 					res.Failed++
 					if res.FirstError == "" && err != nil {
@@ -95,7 +95,7 @@ func runBookings(ctx context.Context, c *bookClient, pool *eventPool, clients in
 					}
 				}
 				mu.Unlock()
-				if out == full {
+				if out == refused {
 					pool.remove(u)
 				}
 			}

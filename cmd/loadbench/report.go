@@ -42,7 +42,7 @@ func (r *report) markdown() string {
 			c.Clients, br.Events, c.Clients, c.PgbenchScale)
 		b.WriteString("| bookings/s | pgbench tps | ratio | bookings | refused (full) | failed |\n")
 		b.WriteString("| ---: | ---: | ---: | ---: | ---: | ---: |\n")
-		fmt.Fprintf(&b, "| %.0f | %.0f | %s | %d | %d | %d |\n", rate, tps, percent(rate, tps), br.Booked, br.Full, br.Failed)
+		fmt.Fprintf(&b, "| %.0f | %.0f | %s | %d | %d | %d |\n", rate, tps, percent(rate, tps), br.Booked, br.Refused, br.Failed)
 		if br.FirstErr != "" {
 			fmt.Fprintf(&b, "\nFirst failure: %s\n", br.FirstErr)
 		}

@@ -27,7 +27,7 @@ type bookingResult struct {
 	Rates    []float64 // bookings/s per round
 	TPS      []float64
 	Booked   int
-	Full     int
+	Refused  int
 	Failed   int
 	FirstErr string
 	// Per booking, from pg_stat_database over the booking rounds (the SMS

@@ -74,26 +74,35 @@ func findTargets(ctx context.Context, client *http.Client, base, slug string) ([
 
 // getDoc fetches a page that must answer 200 and parses it.
 func getDoc(ctx context.Context, client *http.Client, u string, header http.Header) (*goquery.Document, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	doc, status, err := getPage(ctx, client, u, header)
 	if err != nil {
 		return nil, err
+	}
+	if status != http.StatusOK {
+		return nil, fmt.Errorf("GET %s: %d %s", u, status, http.StatusText(status))
+	}
+	return doc, nil
+}
+
+// getPage fetches and parses a page whatever its status.
+func getPage(ctx context.Context, client *http.Client, u string, header http.Header) (*goquery.Document, int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, 0, err
 	}
 	for k, v := range header {
 		req.Header[k] = v
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("GET %s: %w", u, err)
+		return nil, 0, fmt.Errorf("GET %s: %w", u, err)
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET %s: %s", u, resp.Status)
-	}
 	doc, err := goquery.NewDocumentFromReader(resp.Body)
 	if err != nil {
-		return nil, fmt.Errorf("GET %s: %w", u, err)
+		return nil, 0, fmt.Errorf("GET %s: %w", u, err)
 	}
-	return doc, nil
+	return doc, resp.StatusCode, nil
 }
 
 // resolve makes href absolute against the page it was found on.
