@@ -13,9 +13,24 @@ type BookableFilter struct {
 	ServiceID    int64 // 0: any the link offers
 	TeamMemberID int64 // 0: any the link offers
 	ExcludeIDs   []int64
-	Limit        int
-	Offset       int
+	// After starts the page after this event (keyset paging): the cost of
+	// a later page is the cost of the first, where an OFFSET would read and
+	// throw away every row before it.
+	After EventKey
+	Limit int
 }
+
+// EventKey is an event's place in start order: (starts_at, id).
+type EventKey struct {
+	StartsAt time.Time
+	ID       int64
+}
+
+// IsZero tells whether the key is unset (the first page).
+func (k EventKey) IsZero() bool { return k.ID == 0 }
+
+// Key returns the event's place in start order.
+func (e *Event) Key() EventKey { return EventKey{StartsAt: e.StartsAt, ID: e.ID} }
 
 // BookableEvents lists the link's upcoming events a client could book
 // online now, in start order: live, starting after the link's buffer, of an
@@ -30,7 +45,6 @@ func (s *Store) BookableEvents(ctx context.Context, link *Link, f BookableFilter
 		Join("JOIN team_members AS tm ON tm.id = e.team_member_id").
 		Where("e.location_id = ?", link.LocationID).
 		Where("e.deleted_at IS NULL").
-		Where("e.starts_at > ?", earliest).
 		Where("svc.active AND svc.online_booking AND tm.active").
 		Order("e.starts_at", "e.id")
 	if len(link.ServiceIDs) > 0 {
@@ -48,8 +62,19 @@ func (s *Store) BookableEvents(ctx context.Context, link *Link, f BookableFilter
 	if len(f.ExcludeIDs) > 0 {
 		q = q.Where("e.id NOT IN (?)", bun.List(f.ExcludeIDs))
 	}
+	// One lower bound on starts_at, never two: given both the buffer's and
+	// the page key's, SQLite (3.53) takes the location's index and filters
+	// the service or team member row by row. A key after the buffer
+	// implies it; a key before it is implied by it.
+	if !f.After.IsZero() && f.After.StartsAt.After(earliest) {
+		// A row value, so both databases seek the (…, starts_at, id) index
+		// to the key and read on from there in order.
+		q = q.Where("(e.starts_at, e.id) > (?, ?)", f.After.StartsAt.UTC(), f.After.ID)
+	} else {
+		q = q.Where("e.starts_at > ?", earliest)
+	}
 	if f.Limit > 0 {
-		q = q.Limit(int64(f.Limit)).Offset(int64(f.Offset))
+		q = q.Limit(int64(f.Limit))
 	}
 	if err := q.Scan(ctx); err != nil {
 		return nil, fmt.Errorf("bookable events of link %d: %w", link.ID, err)

@@ -55,9 +55,20 @@ func TestBookableEvents(t *testing.T) {
 		if err := f.Store.CheckBookable(ctx, &buffered, soon); !errors.Is(err, booking.ErrInsideBuffer) {
 			t.Errorf("CheckBookable inside buffer: %v", err)
 		}
-		got, _ = f.Store.BookableEvents(ctx, f.Link, booking.BookableFilter{Limit: 2, Offset: 2})
+		// Keyset paging: the page after yoga[0] starts at pil, which starts
+		// an hour later; a key at the same start with a lower id comes
+		// before an event, a higher id after it.
+		got, _ = f.Store.BookableEvents(ctx, f.Link, booking.BookableFilter{Limit: 2, After: yoga[0].Key()})
 		if !equalIDs(ids(got), []int64{pil.ID, yoga[1].ID}) {
 			t.Errorf("page 2: %v", ids(got))
+		}
+		got, _ = f.Store.BookableEvents(ctx, f.Link, booking.BookableFilter{Limit: 1, After: booking.EventKey{StartsAt: pil.StartsAt, ID: pil.ID - 1}})
+		if !equalIDs(ids(got), []int64{pil.ID}) {
+			t.Errorf("key just before pil: %v", ids(got))
+		}
+		got, _ = f.Store.BookableEvents(ctx, f.Link, booking.BookableFilter{Limit: 1, After: booking.EventKey{StartsAt: pil.StartsAt, ID: pil.ID + 1}})
+		if !equalIDs(ids(got), []int64{yoga[1].ID}) {
+			t.Errorf("key just after pil: %v", ids(got))
 		}
 		pilOnly := *f.Link
 		pilOnly.TeamMemberIDs = []int64{f.Marton.ID}

@@ -88,12 +88,12 @@ func TestDatabaseDown(t *testing.T) {
 
 	// htmx: the widget's main area gets the heading and the message; a
 	// smaller target only the message.
-	main := e.get("/w/sunrise?offset=20", "HX-Request", "true", "HX-Target", "main#gb-widget")
+	main := e.get("/w/sunrise?after=1767225600.20", "HX-Request", "true", "HX-Target", "main#gb-widget")
 	wantUnavailable(t, "htmx main", main, "en")
 	if strings.Contains(main.body, "<html") || main.doc.Find("h1").Length() != 1 || main.hdr.Get("HX-Push-Url") != "false" {
 		t.Errorf("htmx main swap: want a fragment with a heading, not pushed:\n%s", main.body)
 	}
-	more := e.get("/w/sunrise?offset=20", "HX-Request", "true", "HX-Target", "div#gb-more")
+	more := e.get("/w/sunrise?after=1767225600.20", "HX-Request", "true", "HX-Target", "div#gb-more")
 	wantUnavailable(t, "htmx small target", more, "en")
 	if strings.Contains(more.body, "<html") || more.doc.Find("h1").Length() != 0 || more.doc.Find("body > div.gb-alert").Length() != 1 {
 		t.Errorf("htmx small target: want only the alert:\n%s", more.body)

@@ -248,8 +248,33 @@ func TestListPagingAndFilters(t *testing.T) {
 			t.Error("Show more without htmx is not a full page")
 		}
 		last := e.get(next.doc.Find("a.gb-more").AttrOr("href", ""), "HX-Request", "true")
-		if last.doc.Find(".gb-event").Length() != 2 || last.doc.Find("a.gb-more").Length() != 0 {
-			t.Errorf("last page: %d events, more link %d", last.doc.Find(".gb-event").Length(), last.doc.Find("a.gb-more").Length())
+		if last.doc.Find(".gb-event").Length() != 2 || last.doc.Find("a.gb-more").Length() != 0 || strings.Contains(last.body, "<h1") {
+			t.Errorf("last page: %d events, more link %d, heading %v", last.doc.Find(".gb-event").Length(),
+				last.doc.Find("a.gb-more").Length(), strings.Contains(last.body, "<h1"))
+		}
+		// The link carries the last event shown (its start and id), not a
+		// position: an event added before it does not shift the next page.
+		if !strings.Contains(href, "after=") || strings.Contains(href, "offset=") {
+			t.Errorf("Show more link %q is not keyset", href)
+		}
+		early := e.f.Event(t, e.f.Yoga, e.f.Sofie, time.Date(2026, 3, 2, 20, 0, 0, 0, time.UTC), 10)
+		if again := e.get(href, "HX-Request", "true"); again.text(".gb-day") != next.text(".gb-day") {
+			t.Errorf("an earlier event (%d) shifted page 2: %q, was %q", early.ID, again.text(".gb-day"), next.text(".gb-day"))
+		}
+		if _, err := e.f.Store.DeleteEvent(context.Background(), early.ID); err != nil {
+			t.Fatal(err)
+		}
+		// An old position link goes to the first page, keeping the filters
+		// and the carried parameters, without reading anything.
+		old := e.get("/w/sunrise?offset=50000&prevday=2026-03-03&service=" + itoa64(e.f.Yoga.ID) + "&lang=hu")
+		if loc := old.hdr.Get("Location"); old.code != http.StatusFound || loc != "/w/sunrise?lang=hu&service="+itoa64(e.f.Yoga.ID) {
+			t.Errorf("old offset link: %d to %q", old.code, loc)
+		}
+		// A malformed key is the first page, never an error.
+		for _, bad := range []string{"x", "1.", ".5", "-1.5", "1.-5", "1.0", "99999999999999.1", "1.2.3", "1e3.4", strings.Repeat("9", 60) + ".1"} {
+			if r := e.get("/w/sunrise?after=" + bad); r.code != 200 || r.doc.Find("h1").Length() != 1 || r.doc.Find(".gb-event").Length() != 3 {
+				t.Errorf("after=%s: %d, %d events", bad, r.code, r.doc.Find(".gb-event").Length())
+			}
 		}
 		// Filters: by service, by team member.
 		e.flow.PageSize = 20

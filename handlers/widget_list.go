@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"net/http"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -13,11 +14,15 @@ type widgetListPage struct {
 	ServiceID, MemberID int64
 	PrevDay             string // the last day shown before this page, so its heading is not repeated
 	MoreURL             string
+	more                bool // a "Show more" page (it has a page key)
 }
 
-// list shows the link's upcoming events; with ?offset= and htmx, only the
+// list shows the link's upcoming events; with ?after= and htmx, only the
 // next page ("Show more").
 func (h *widgetHandlers) list(c *gin.Context) {
+	if redirectOffset(c) {
+		return
+	}
 	link, cat, ok := h.open(c)
 	if !ok {
 		return
@@ -27,7 +32,7 @@ func (h *widgetHandlers) list(c *gin.Context) {
 		h.serverError(c, err)
 		return
 	}
-	if v.Page.(*widgetListPage).Offset() > 0 {
+	if v.Page.(*widgetListPage).more {
 		h.render(c, 200, "widget_list", v, "more")
 		return
 	}
@@ -37,27 +42,41 @@ func (h *widgetHandlers) list(c *gin.Context) {
 // fillList loads the page of events the query asks for into v.
 func (h *widgetHandlers) fillList(c *gin.Context, v *widgetView) error {
 	q := widget.ListQuery{ServiceID: queryID(c, "service"), TeamMemberID: queryID(c, "member")}
-	q.Offset, _ = strconv.Atoi(c.Query("offset"))
+	after, more := parseAfter(c.Query("after"))
+	q.After = after
 	listing, err := h.flow.List(c.Request.Context(), v.Link, v.Cat, q)
 	if err != nil {
 		return err
 	}
-	p := &widgetListPage{Listing: listing, ServiceID: q.ServiceID, MemberID: q.TeamMemberID, PrevDay: c.Query("prevday")}
+	p := &widgetListPage{Listing: listing, ServiceID: q.ServiceID, MemberID: q.TeamMemberID, more: more}
+	if more {
+		// The previous page ended on the key's local day.
+		p.PrevDay = after.StartsAt.In(v.Cat.Zone).Format("2006-01-02")
+	}
 	if listing.More {
-		last := listing.Days[len(listing.Days)-1].Date.Format("2006-01-02")
 		p.MoreURL = v.URL("/w/"+v.Link.Slug, "service", idString(q.ServiceID), "member", idString(q.TeamMemberID),
-			"offset", strconv.Itoa(listing.NextOffset), "prevday", last)
+			"after", formatAfter(listing.Next))
 	}
 	v.Page, v.Title = p, v.L.T("widget_list_title")
 	return nil
 }
 
-// Offset is the position of this page in the list.
-func (p *widgetListPage) Offset() int {
-	if p.Listing.More {
-		return p.Listing.NextOffset - len(p.Listing.Days[0].Events) // only used as "> 0"
+// redirectOffset sends an old "Show more" link (?offset=N, from before
+// keyset paging) to the first page with the same filters. Serving it would
+// make the database read and drop N rows: anyone could ask for a huge N.
+func redirectOffset(c *gin.Context) bool {
+	n, err := strconv.Atoi(c.Query("offset"))
+	if err != nil || n <= 0 {
+		return false
 	}
-	return 0
+	u := *c.Request.URL
+	q := u.Query()
+	q.Del("offset")
+	q.Del("prevday")
+	u.RawQuery = q.Encode()
+	c.Header("Cache-Control", "no-store")
+	c.Redirect(http.StatusFound, u.RequestURI())
+	return true
 }
 
 // queryID reads an optional positive id; anything else counts as absent.

@@ -12,7 +12,7 @@ import (
 type ListQuery struct {
 	ServiceID    int64
 	TeamMemberID int64
-	Offset       int
+	After        booking.EventKey // the last event of the previous page; zero for the first
 }
 
 // Day is one local day of the list.
@@ -23,9 +23,9 @@ type Day struct {
 
 // Listing is one page of the event list.
 type Listing struct {
-	Days       []Day
-	More       bool
-	NextOffset int
+	Days []Day
+	More bool
+	Next booking.EventKey // the last event shown, where "Show more" goes on
 	// Filter choices, shown only when there is more than one.
 	Services []booking.Service
 	Members  []booking.TeamMember
@@ -34,11 +34,8 @@ type Listing struct {
 // List returns one page of the link's upcoming bookable events, grouped by
 // local day.
 func (f *Flow) List(ctx context.Context, link *booking.Link, cat *Catalog, q ListQuery) (*Listing, error) {
-	if q.Offset < 0 {
-		q.Offset = 0
-	}
 	evs, err := f.Store.BookableEvents(ctx, link, booking.BookableFilter{
-		ServiceID: q.ServiceID, TeamMemberID: q.TeamMemberID, Limit: f.PageSize + 1, Offset: q.Offset,
+		ServiceID: q.ServiceID, TeamMemberID: q.TeamMemberID, Limit: f.PageSize + 1, After: q.After,
 	})
 	if err != nil {
 		return nil, err
@@ -46,7 +43,7 @@ func (f *Flow) List(ctx context.Context, link *booking.Link, cat *Catalog, q Lis
 	l := &Listing{}
 	if len(evs) > f.PageSize {
 		evs = evs[:f.PageSize]
-		l.More, l.NextOffset = true, q.Offset+f.PageSize
+		l.More, l.Next = true, evs[len(evs)-1].Key()
 	}
 	l.Days = GroupByDay(evs, cat.Zone)
 	l.Services, l.Members = offered(link, cat)

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+
+	"groupbook/booking"
 )
 
 // migrate applies pending migrations and says what it did, so a deploy
@@ -22,6 +24,10 @@ func (c *cli) migrate(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
+	// New indexes start with no statistics: give the planner some now.
+	if err := booking.NewStore(db).Optimize(ctx); err != nil {
+		return err
+	}
 	if len(applied) == 0 {
 		fmt.Fprintf(c.stdout, "%s is up to date: no migrations to apply\n", redactDSN(cfg.DatabaseURL))
 		return nil

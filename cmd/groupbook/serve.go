@@ -123,6 +123,8 @@ func serveStore(ctx context.Context, cfg Config, store *booking.Store, log *slog
 	// keeps that order on every return.
 	stopWorker := startSMSWorker(cfg, store, deps, log)
 	defer stopWorker()
+	stopStats := keepStatsCurrent(ctx, store, log, statsEvery)
+	defer stopStats()
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	log.Info("listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL)

@@ -1,0 +1,330 @@
+package handlers
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"groupbook/booking"
+	"groupbook/booking/booktest"
+)
+
+// TestWidgetCostDoesNotGrowWithEvents is issue 9's point 4: no widget
+// request may cost O(events). Every widget page runs through the real router
+// on a location with 200 upcoming events and again after it has grown to
+// 20,000; each SQL statement the page runs is recorded by a bun hook and
+// examined. The page must run the same number of statements at both sizes;
+// on PostgreSQL the rows its statements examine (EXPLAIN ANALYZE) must not
+// grow with the size; on SQLite every statement on events must seek an
+// index on all its equality filters, never scan the table or sort in a temp
+// b-tree, both without statistics and after Store.Optimize has gathered
+// them. An old ?offset= link must not reach the database at all.
+func TestWidgetCostDoesNotGrowWithEvents(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds 20,000 events")
+	}
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		rec := &stmtRecorder{}
+		db.AddQueryHook(rec)
+		e := newWidgetEnv(t, db)
+		f := e.f
+		pg := db.Dialect().Name().String() == "pg"
+
+		seedEvents(t, db, f, 200, 0)
+		small := measureWidgetPages(t, e, rec, 200)
+
+		// Grow the same location 100-fold, the new events between and after
+		// the old ones, so every page's rows change but not its shape.
+		seedEvents(t, db, f, 19800, 15*time.Minute)
+		big := measureWidgetPages(t, e, rec, 20000)
+		var analysed map[string]pageCost
+		if !pg {
+			if err := f.Store.Optimize(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			var n int
+			if err := db.NewRaw("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'events'").Scan(context.Background(), &n); err != nil || n == 0 {
+				t.Errorf("Optimize left no statistics on events (%d rows, %v)", n, err)
+			}
+			analysed = measureWidgetPages(t, e, rec, 20000)
+		}
+
+		for name, s := range small {
+			b := big[name]
+			if b.statements != s.statements {
+				t.Errorf("%s: %d statements with 200 events, %d with 20,000", name, s.statements, b.statements)
+			}
+			if pg && b.rows > 2*s.rows+50 {
+				t.Errorf("%s: examines %d rows with 200 events, %d with 20,000:\n%s", name, s.rows, b.rows, b.worst)
+			}
+			if a, ok := analysed[name]; ok && a.statements != s.statements {
+				t.Errorf("%s: %d statements after Optimize, %d before", name, a.statements, s.statements)
+			}
+			t.Logf("%-34s statements %d, rows examined %d → %d", name, s.statements, s.rows, b.rows)
+		}
+	})
+}
+
+// pageCost is what one page cost the database.
+type pageCost struct {
+	statements int
+	rows       int64  // PostgreSQL: rows examined by all its statements
+	worst      string // the statement that examined the most rows, for the message
+}
+
+// measureWidgetPages requests every widget page on the location with n
+// events and returns each one's cost. On SQLite it fails the test for any
+// plan that reads events other than by an index seek on all its filters.
+func measureWidgetPages(t *testing.T, e *widgetEnv, rec *stmtRecorder, n int) map[string]pageCost {
+	t.Helper()
+	f := e.f
+	yoga, sofie := itoa64(f.Yoga.ID), itoa64(f.Sofie.ID)
+	pages := map[string]string{
+		"list":                 "/w/sunrise",
+		"list service":         "/w/sunrise?service=" + yoga,
+		"list member":          "/w/sunrise?member=" + sofie,
+		"list service+member":  "/w/sunrise?service=" + yoga + "&member=" + sofie,
+		"list lang":            "/w/sunrise?lang=hu",
+		"old offset link deep": fmt.Sprintf("/w/sunrise?offset=%d", n-10),
+	}
+	// "Show more" from each list, as its own link says.
+	for _, name := range []string{"list", "list service", "list member", "list service+member"} {
+		first := e.get(pages[name])
+		href := first.doc.Find("a.gb-more").AttrOr("href", "")
+		if href == "" {
+			t.Fatalf("%s: no Show more with %d events", name, n)
+		}
+		pages[name+" show more"] = href
+	}
+	// A page key deep in the list: the 150th event.
+	var deep booking.Event
+	if err := e.db.NewSelect().Model(&deep).Where("location_id = ?", f.Location.ID).
+		Order("starts_at", "id").Offset(149).Limit(1).Scan(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	pages["list show more deep"] = "/w/sunrise?after=" + formatAfter(deep.Key())
+	// The event page with Book another: the first Yoga class with Sofie.
+	var ev booking.Event
+	if err := e.db.NewSelect().Model(&ev).Where("service_id = ? AND team_member_id = ?", f.Yoga.ID, f.Sofie.ID).
+		Order("starts_at", "id").Limit(1).Scan(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	evPath := "/w/sunrise/e/" + itoa64(ev.ID)
+	pages["event"] = evPath
+	pages["event all dates"] = evPath + "?all=1"
+	pages["event weekday"] = evPath + "?wd=2"
+	pages["event weekday all"] = evPath + "?wd=2&all=1"
+
+	out := map[string]pageCost{}
+	for name, path := range pages {
+		headers := []string{}
+		if strings.Contains(name, "show more") {
+			headers = []string{"HX-Request", "true"}
+		}
+		rec.start()
+		p := e.get(path, headers...)
+		stmts := rec.stop()
+		switch {
+		case strings.HasPrefix(name, "old offset"):
+			if p.code != http.StatusFound || len(stmts) != 0 {
+				t.Errorf("%s: %d with %d statements, want a redirect without the database", name, p.code, len(stmts))
+			}
+		case p.code != http.StatusOK:
+			t.Fatalf("%s (%s): %d\n%s", name, path, p.code, p.body)
+		case strings.HasPrefix(name, "list") && p.doc.Find(".gb-event").Length() == 0:
+			t.Errorf("%s: no events listed", name)
+		case strings.HasPrefix(name, "event") && p.doc.Find(`input[name=also]`).Length() == 0:
+			t.Errorf("%s: no Book another dates", name)
+		}
+		c := pageCost{statements: len(stmts)}
+		var worst int64
+		for _, s := range stmts {
+			if e.db.Dialect().Name().String() == "pg" {
+				r := pgRowsExamined(t, e.db, s)
+				c.rows += r
+				if r > worst {
+					worst, c.worst = r, s.query
+				}
+				continue
+			}
+			checkSQLitePlan(t, e.db, name, s)
+		}
+		out[name] = c
+	}
+	return out
+}
+
+// recordedStmt is one statement a page ran.
+type recordedStmt struct {
+	query string
+	args  []any
+}
+
+// stmtRecorder is a bun query hook that records statements while on.
+type stmtRecorder struct {
+	mu    sync.Mutex
+	on    bool
+	stmts []recordedStmt
+}
+
+func (r *stmtRecorder) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context {
+	return ctx
+}
+
+func (r *stmtRecorder) AfterQuery(_ context.Context, ev *bun.QueryEvent) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.on {
+		r.stmts = append(r.stmts, recordedStmt{query: ev.Query, args: ev.QueryArgs})
+	}
+}
+
+func (r *stmtRecorder) start() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.on, r.stmts = true, nil
+}
+
+func (r *stmtRecorder) stop() []recordedStmt {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.on = false
+	return r.stmts
+}
+
+// seedEvents inserts n upcoming events in one location in a few
+// statements, alternating Yoga with Sofie and Pilates with Márton every 30
+// minutes from three hours after the fixture's now, shifted by shift.
+// PostgreSQL then analyses the table, as autovacuum would.
+func seedEvents(t *testing.T, db *bun.DB, f *booktest.Fixture, n int, shift time.Duration) {
+	t.Helper()
+	ctx := context.Background()
+	start := f.Now.Add(3*time.Hour + shift)
+	for done := 0; done < n; {
+		batch := make([]booking.Event, 0, min(2000, n-done))
+		for len(batch) < cap(batch) {
+			i := done + len(batch)
+			svc, member := f.Yoga.ID, f.Sofie.ID
+			if i%2 == 1 {
+				svc, member = f.Pilates.ID, f.Marton.ID
+			}
+			batch = append(batch, booking.Event{
+				LocationID: f.Location.ID, ServiceID: svc, TeamMemberID: member,
+				StartsAt: start.Add(time.Duration(i) * 30 * time.Minute), DurationMin: 60, Capacity: 10,
+				CreatedAt: f.Now,
+			})
+		}
+		if _, err := db.NewInsert().Model(&batch).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		done += len(batch)
+	}
+	if db.Dialect().Name().String() == "pg" {
+		if _, err := db.ExecContext(ctx, "ANALYZE events"); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// pgRowsExamined runs the statement under EXPLAIN ANALYZE and adds up the
+// rows every plan node produced or filtered away: the work that grows when
+// a query reads more of a table than it returns.
+func pgRowsExamined(t *testing.T, db *bun.DB, s recordedStmt) int64 {
+	t.Helper()
+	if !strings.HasPrefix(strings.TrimSpace(strings.ToUpper(s.query)), "SELECT") {
+		return 0 // EXPLAIN ANALYZE would run a write; the widget's reads are what is measured
+	}
+	var raw string
+	if err := db.QueryRowContext(context.Background(), "EXPLAIN (ANALYZE, FORMAT JSON) "+s.query, s.args...).Scan(&raw); err != nil {
+		t.Fatalf("explain %s: %v", s.query, err)
+	}
+	var plans []struct {
+		Plan map[string]any `json:"Plan"`
+	}
+	if err := json.Unmarshal([]byte(raw), &plans); err != nil {
+		t.Fatal(err)
+	}
+	var sum float64
+	var walk func(n map[string]any)
+	walk = func(n map[string]any) {
+		loops, _ := n["Actual Loops"].(float64)
+		rows, _ := n["Actual Rows"].(float64)
+		sum += rows * loops
+		for _, k := range []string{"Rows Removed by Filter", "Rows Removed by Index Recheck", "Rows Removed by Join Filter"} {
+			v, _ := n[k].(float64)
+			sum += v * max(loops, 1)
+		}
+		kids, _ := n["Plans"].([]any)
+		for _, k := range kids {
+			if m, ok := k.(map[string]any); ok {
+				walk(m)
+			}
+		}
+	}
+	for _, p := range plans {
+		walk(p.Plan)
+	}
+	return int64(sum)
+}
+
+var (
+	eqFilter   = regexp.MustCompile(`"?e"?\."?(service_id|team_member_id|location_id)"?\s*=\s*`)
+	readsEvent = regexp.MustCompile(`(?i)\bFROM\s+"?events"?|JOIN\s+"?events"?`)
+)
+
+// checkSQLitePlan fails the test when a statement reading events would
+// scan them, sort in a temp b-tree, or leave one of its equality filters
+// (location, service, team member) out of the index seek: each of those
+// reads more events as the location grows.
+func checkSQLitePlan(t *testing.T, db *bun.DB, page string, s recordedStmt) {
+	t.Helper()
+	if !readsEvent.MatchString(s.query) || !strings.HasPrefix(strings.TrimSpace(strings.ToUpper(s.query)), "SELECT") {
+		return
+	}
+	rows, err := db.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+s.query, s.args...)
+	if err != nil {
+		t.Fatalf("explain %s: %v", s.query, err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(plan, "\n")
+	bad := func(why string) { t.Errorf("%s: %s\n%s\nplan:\n%s", page, why, s.query, text) }
+	var seek string
+	for _, d := range plan {
+		switch {
+		case strings.HasPrefix(d, "SCAN e ") || d == "SCAN e" || strings.HasPrefix(d, "SCAN events"):
+			bad("scans events")
+		case strings.Contains(d, "USE TEMP B-TREE"):
+			bad("sorts in a temp b-tree")
+		case strings.HasPrefix(d, "SEARCH e ") || strings.HasPrefix(d, "SEARCH events"):
+			seek = d
+		}
+	}
+	if strings.Contains(seek, "PRIMARY KEY") {
+		return // one event by id
+	}
+	for _, m := range eqFilter.FindAllStringSubmatch(s.query, -1) {
+		if !strings.Contains(seek, m[1]+"=?") {
+			bad("does not seek on " + m[1])
+		}
+	}
+}
