@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 )
 
 // SMS limits for anonymous widget clients (issue 8: book and cancel in a
@@ -103,21 +104,24 @@ func AddressKey(ip string) string {
 
 // smsRule is one counted scope of a message: its key in rate_events and
 // its hourly and daily limits.
+//
+// exact rules are counted under a lock per key (see take).
 type smsRule struct {
 	scope     string // phone, address, link, location: named in the reason
 	key       string
 	hour, day int
+	exact     bool
 }
 
 func (o *smsOrigin) rules(locationID int64, phone string) []smsRule {
 	l := o.limits
-	rules := []smsRule{{"phone", "sms:phone:" + phone, l.PhoneHour, l.PhoneDay}}
+	rules := []smsRule{{"phone", "sms:phone:" + phone, l.PhoneHour, l.PhoneDay, true}}
 	if o.address != "" {
-		rules = append(rules, smsRule{"address", "sms:address:" + o.address, l.AddressHour, l.AddressDay})
+		rules = append(rules, smsRule{"address", "sms:address:" + o.address, l.AddressHour, l.AddressDay, true})
 	}
 	return append(rules,
-		smsRule{"link", "sms:link:" + strconv.FormatInt(o.linkID, 10), l.LinkHour, l.LinkDay},
-		smsRule{"location", "sms:location:" + strconv.FormatInt(locationID, 10), l.LocationHour, l.LocationDay},
+		smsRule{"link", "sms:link:" + strconv.FormatInt(o.linkID, 10), l.LinkHour, l.LinkDay, true},
+		smsRule{"location", "sms:location:" + strconv.FormatInt(locationID, 10), l.LocationHour, l.LocationDay, true},
 	)
 }
 
@@ -128,9 +132,10 @@ type smsCount struct{ hour, day int }
 // take counts one message for phone against every rule, or returns the
 // reason ("limit:phone:hour") of the first limit it would pass, counting
 // nothing. The counts are read and written inside the transaction that
-// writes the message, under a lock per key held until it commits, so
-// concurrent requests see each other's messages and a burst cannot pass a
-// limit (SQLite runs one writer at a time and needs no lock).
+// writes the message; an exact rule's key is locked until it commits, so
+// concurrent requests see each other's messages and a burst cannot pass
+// its limit (SQLite runs one writer at a time and needs no lock, and every
+// limit is exact there).
 func (w *outboxWriter) take(ctx context.Context, phone string) (string, error) {
 	rules := w.origin.rules(w.loc.ID, phone)
 	if err := w.loadCounts(ctx, rules); err != nil {
@@ -151,30 +156,38 @@ func (w *outboxWriter) take(ctx context.Context, phone string) (string, error) {
 		w.counts[r.key].day++
 		events[i] = rateEvent{Key: r.key, At: w.now}
 	}
+	if w.batched {
+		w.rates = append(w.rates, events...)
+		return "", nil
+	}
 	if _, err := w.tx.NewInsert().Model(&events).Exec(ctx); err != nil {
 		return "", fmt.Errorf("count sms: %w", err)
 	}
 	return "", nil
 }
 
-// loadCounts locks and counts the keys this transaction has not seen yet.
-// Locks are taken in one global order (by lock id), after the events'
-// row locks like every write path, so two transactions cannot deadlock.
+// loadCounts counts the keys this transaction has not seen yet, locking
+// those of exact rules first. Locks are taken in one global order (by lock
+// id), after the events' row locks like every write path, so two
+// transactions cannot deadlock.
 func (w *outboxWriter) loadCounts(ctx context.Context, rules []smsRule) error {
 	if w.counts == nil {
 		w.counts = map[string]*smsCount{}
 	}
-	var keys []string
+	var keys, exact []string
 	for _, r := range rules {
 		if w.counts[r.key] == nil {
 			keys = append(keys, r.key)
+			if r.exact {
+				exact = append(exact, r.key)
+			}
 		}
 	}
 	if len(keys) == 0 {
 		return nil
 	}
-	if w.origin.pg && !w.origin.limits.unlocked {
-		if err := lockKeys(ctx, w.tx, keys); err != nil {
+	if w.origin.pg && !w.origin.limits.unlocked && len(exact) > 0 {
+		if err := lockKeys(ctx, w.tx, exact); err != nil {
 			return err
 		}
 	}
@@ -205,20 +218,29 @@ func (w *outboxWriter) loadCounts(ctx context.Context, rules []smsRule) error {
 const smsLockSpace = 0x67620001
 
 // lockKeys takes a transaction-scoped advisory lock per key, in ascending
-// lock id order. Two keys sharing a 32-bit hash share a lock, which only
-// makes their writers wait for each other.
+// lock id order, in one statement: the ids come out of the sorted
+// subquery one by one and each is locked as it passes. Two keys sharing a
+// 32-bit hash share a lock, which only makes their writers wait for each
+// other.
 func lockKeys(ctx context.Context, tx bun.Tx, keys []string) error {
-	ids := make([]int32, len(keys))
+	ids := make([]int64, len(keys))
 	for i, k := range keys {
 		h := fnv.New32a()
 		h.Write([]byte(k))
-		ids[i] = int32(h.Sum32())
+		ids[i] = int64(int32(h.Sum32()))
 	}
 	slices.Sort(ids)
-	for _, id := range slices.Compact(ids) {
-		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?, ?)", smsLockSpace, id); err != nil {
+	ids = slices.Compact(ids)
+	if len(ids) == 1 {
+		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?, ?)", smsLockSpace, ids[0]); err != nil {
 			return fmt.Errorf("lock sms counts: %w", err)
 		}
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?, k::int4) FROM (SELECT k FROM unnest(?::int8[]) AS u(k) ORDER BY k) AS sorted",
+		smsLockSpace, pgdialect.Array(ids))
+	if err != nil {
+		return fmt.Errorf("lock sms counts: %w", err)
 	}
 	return nil
 }
