@@ -24,6 +24,11 @@ import (
 // booking over SMS cost would punish real clients, and the admin's SMS page
 // shows what was held back. Messages caused by staff are never limited.
 //
+// The per-phone and per-address limits are exact under any concurrency;
+// the link and location limits, shared by every client, may be passed by
+// a few messages under a burst (see smsRule), so that a location's
+// bookings never wait for each other's SMS counts.
+//
 // The windows slide (the last 60 minutes, the last 24 hours). A real client
 // booking the maximum of 10 events gets 11 messages and cancelling some adds
 // one each, so the per-phone limits leave room for that; a book-and-cancel
@@ -105,7 +110,15 @@ func AddressKey(ip string) string {
 // smsRule is one counted scope of a message: its key in rate_events and
 // its hourly and daily limits.
 //
-// exact rules are counted under a lock per key (see take).
+// exact rules are counted under a lock per key (see take); they are the
+// per-visitor keys, phone and address, which only one client's requests
+// share. The link and location keys are shared by every client of the
+// location: locking them would make all its widget bookings with SMS on
+// wait for each other, one commit at a time. Their limits are a cost
+// brake against floods, not a promise to a client, so they are counted
+// without a lock: transactions running at the same moment do not see each
+// other's messages, and a burst can pass such a limit by at most what
+// those transactions queue (a few messages each).
 type smsRule struct {
 	scope     string // phone, address, link, location: named in the reason
 	key       string
@@ -120,8 +133,8 @@ func (o *smsOrigin) rules(locationID int64, phone string) []smsRule {
 		rules = append(rules, smsRule{"address", "sms:address:" + o.address, l.AddressHour, l.AddressDay, true})
 	}
 	return append(rules,
-		smsRule{"link", "sms:link:" + strconv.FormatInt(o.linkID, 10), l.LinkHour, l.LinkDay, true},
-		smsRule{"location", "sms:location:" + strconv.FormatInt(locationID, 10), l.LocationHour, l.LocationDay, true},
+		smsRule{"link", "sms:link:" + strconv.FormatInt(o.linkID, 10), l.LinkHour, l.LinkDay, false},
+		smsRule{"location", "sms:location:" + strconv.FormatInt(locationID, 10), l.LocationHour, l.LocationDay, false},
 	)
 }
 
