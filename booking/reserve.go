@@ -53,12 +53,8 @@ const maxUTMLen = 100
 // Reserve books seats in every requested event or in none. Per-event
 // problems come back as a *ReserveError; input problems as FieldErrors.
 func (s *Store) Reserve(ctx context.Context, req ReserveRequest) (*Reservation, error) {
-	loc, err := s.Location(ctx, req.LocationID)
-	if err != nil {
-		return nil, err
-	}
 	// Read once for the phone's country rule and the messages.
-	st, err := smsSettings(ctx, s.db, req.LocationID)
+	loc, st, err := s.locationWithSMS(ctx, req.LocationID)
 	if err != nil {
 		return nil, err
 	}
@@ -240,13 +236,14 @@ func (s *Store) reserveTx(ctx context.Context, tx bun.Tx, req *ReserveRequest, f
 		return nil, &ReserveError{Problems: problems}
 	}
 
-	// Seats are taken in ascending event id order, the lock order.
-	for _, id := range ids {
-		if err := s.takeSeats(ctx, tx, id, req.Seats); errors.Is(err, ErrFull) {
-			problems = append(problems, EventProblem{id, ErrFull})
-		} else if err != nil {
-			return nil, err
-		}
+	// Seats are taken in all the events at once: their rows are locked
+	// already, in the lock order.
+	full, err := s.takeSeats(ctx, tx, ids, req.Seats)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range full {
+		problems = append(problems, EventProblem{id, ErrFull})
 	}
 	if len(problems) > 0 {
 		return nil, &ReserveError{Problems: problems}
