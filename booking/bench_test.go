@@ -2,6 +2,8 @@ package booking_test
 
 import (
 	"context"
+	"fmt"
+	"runtime"
 	"sync/atomic"
 	"testing"
 
@@ -64,4 +66,40 @@ func BenchmarkReserveParallel(b *testing.B) {
 			})
 		})
 	}
+}
+
+// BenchmarkReserveParallelSMS is the widget's booking load on PostgreSQL:
+// 16 clients at once booking through one link of one location with SMS on
+// (a "booked" message and a reminder each, counted against the SMS
+// limits), each into its own events, from its own phone and address.
+func BenchmarkReserveParallelSMS(b *testing.B) {
+	db := booktest.Open(b, booktest.Postgres)
+	f := booktest.Seed(b, db)
+	ctx := context.Background()
+	if err := f.Store.SaveSMSSettings(ctx, &booking.SMSSettings{LocationID: f.Location.ID, Enabled: true, ReminderHours: 24}); err != nil {
+		b.Fatal(err)
+	}
+	evs := f.YogaEvents(b, 64, 10000)
+	var next atomic.Int64
+	b.SetParallelism(max(1, 16/runtime.GOMAXPROCS(0)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := int(next.Add(1))
+			r := req(f, i, 1, evs[i%len(evs)])
+			r.ClientIP = fmt.Sprintf("198.51.%d.%d", i/250%250, i%250)
+			if _, err := f.Store.Reserve(ctx, r); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.StopTimer()
+	// What stays referenced once the load is over, the pool's connections
+	// (and whatever statements their driver keeps) included.
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "heap-MB")
 }

@@ -50,7 +50,7 @@ func (s *Store) MoveBooking(ctx context.Context, bookingID, toEventID int64) (*B
 		if dup {
 			return fmt.Errorf("target event %d: %w", toEventID, ErrAlreadyBooked)
 		}
-		if err := s.takeSeats(ctx, tx, toEventID, b.Seats); err != nil {
+		if err := s.takeSeatsIn(ctx, tx, toEventID, b.Seats); err != nil {
 			return err
 		}
 		if err := releaseSeats(ctx, tx, b.EventID, b.Seats); err != nil {
@@ -86,7 +86,7 @@ func (s *Store) ChangeSeats(ctx context.Context, bookingID int64, seats int) (*B
 		}
 		switch delta := seats - b.Seats; {
 		case delta > 0:
-			if err := s.takeSeats(ctx, tx, b.EventID, delta); err != nil {
+			if err := s.takeSeatsIn(ctx, tx, b.EventID, delta); err != nil {
 				return err
 			}
 		case delta < 0:

@@ -14,17 +14,23 @@ import (
 // test fails when the guards are gone.
 func UseUnsafeSeatTaking(s *Store) {
 	s.noRowLocks = true
-	s.takeSeats = func(ctx context.Context, tx bun.Tx, eventID int64, n int) error {
-		ev := new(Event)
-		if err := tx.NewSelect().Model(ev).Where("id = ?", eventID).Scan(ctx); err != nil {
-			return fmt.Errorf("read event: %w", err)
+	s.takeSeats = func(ctx context.Context, tx bun.Tx, eventIDs []int64, n int) ([]int64, error) {
+		var full []int64
+		for _, id := range eventIDs {
+			ev := new(Event)
+			if err := tx.NewSelect().Model(ev).Where("id = ?", id).Scan(ctx); err != nil {
+				return nil, fmt.Errorf("read event: %w", err)
+			}
+			if ev.SeatsTaken+n > ev.Capacity {
+				full = append(full, id)
+				continue
+			}
+			runtime.Gosched() // the window every read-then-write has; widened a little
+			if _, err := tx.NewUpdate().Model((*Event)(nil)).Set("seats_taken = ?", ev.SeatsTaken+n).Where("id = ?", id).Exec(ctx); err != nil {
+				return nil, err
+			}
 		}
-		if ev.SeatsTaken+n > ev.Capacity {
-			return ErrFull
-		}
-		runtime.Gosched() // the window every read-then-write has; widened a little
-		_, err := tx.NewUpdate().Model((*Event)(nil)).Set("seats_taken = ?", ev.SeatsTaken+n).Where("id = ?", eventID).Exec(ctx)
-		return err
+		return full, nil
 	}
 }
 

@@ -102,6 +102,14 @@ type outboxWriter struct {
 	// whose messages are not limited. counts are its keys' counts.
 	origin *smsOrigin
 	counts map[string]*smsCount
+	// tokens are manage tokens of groups already known to the caller.
+	tokens map[int64]string
+	// batched: messages and counted SMS wait in msgs and rates until
+	// flush writes each kind in one INSERT (a booking's messages are
+	// decided one by one, but need not travel one by one).
+	batched bool
+	msgs    []OutboxMessage
+	rates   []rateEvent
 }
 
 func newOutboxWriter(ctx context.Context, tx bun.Tx, locationID int64, now time.Time) (*outboxWriter, error) {
@@ -109,16 +117,40 @@ func newOutboxWriter(ctx context.Context, tx bun.Tx, locationID int64, now time.
 	if err != nil {
 		return nil, err
 	}
-	w := &outboxWriter{tx: tx, now: now, settings: st, services: map[int64]string{}}
 	if !st.Enabled {
-		return w, nil
+		return &outboxWriter{tx: tx, now: now, settings: st}, nil
 	}
-	w.loc = new(Location)
-	if err := tx.NewSelect().Model(w.loc).Where("id = ?", locationID).Scan(ctx); err != nil {
+	loc := new(Location)
+	if err := tx.NewSelect().Model(loc).Where("id = ?", locationID).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("outbox location: %w", err)
 	}
-	w.allowed = st.AllowedCountries(w.loc.Country)
-	return w, nil
+	return outboxWriterFor(tx, loc, st, now), nil
+}
+
+// outboxWriterFor is newOutboxWriter for a caller that has already read
+// the location and its SMS settings.
+func outboxWriterFor(tx bun.Tx, loc *Location, st *SMSSettings, now time.Time) *outboxWriter {
+	w := &outboxWriter{tx: tx, now: now, settings: st, loc: loc, services: map[int64]string{}, tokens: map[int64]string{}}
+	if st.Enabled {
+		w.allowed = st.AllowedCountries(loc.Country)
+	}
+	return w
+}
+
+// flush writes what a batched writer holds.
+func (w *outboxWriter) flush(ctx context.Context) error {
+	if len(w.rates) > 0 {
+		if _, err := w.tx.NewInsert().Model(&w.rates).Exec(ctx); err != nil {
+			return fmt.Errorf("count sms: %w", err)
+		}
+	}
+	if len(w.msgs) > 0 {
+		if _, err := w.tx.NewInsert().Model(&w.msgs).Exec(ctx); err != nil {
+			return fmt.Errorf("queue messages: %w", err)
+		}
+	}
+	w.rates, w.msgs = nil, nil
+	return nil
 }
 
 func (w *outboxWriter) on() bool { return w.settings.Enabled }
@@ -154,6 +186,10 @@ func (w *outboxWriter) add(ctx context.Context, kind, phone, lang string, groupI
 		LocationID: w.loc.ID, Kind: kind, Phone: phone, Lang: lang, GroupID: groupID, BookingID: bookingID,
 		Payload: string(raw), Status: status, DueAt: due, NextAttemptAt: due, LastError: reason,
 		CreatedAt: w.now, UpdatedAt: w.now,
+	}
+	if w.batched {
+		w.msgs = append(w.msgs, *m)
+		return nil
 	}
 	if _, err := w.tx.NewInsert().Model(m).Exec(ctx); err != nil {
 		return fmt.Errorf("queue %s message: %w", kind, err)
@@ -201,6 +237,9 @@ func (w *outboxWriter) reminder(ctx context.Context, phone string, b *Booking, e
 func (w *outboxWriter) token(ctx context.Context, groupID int64) string {
 	if groupID == 0 {
 		return ""
+	}
+	if t, ok := w.tokens[groupID]; ok {
+		return t
 	}
 	g := new(Group)
 	if err := w.tx.NewSelect().Model(g).Column("token").Where("id = ?", groupID).Scan(ctx); err != nil {

@@ -53,12 +53,20 @@ const maxUTMLen = 100
 // Reserve books seats in every requested event or in none. Per-event
 // problems come back as a *ReserveError; input problems as FieldErrors.
 func (s *Store) Reserve(ctx context.Context, req ReserveRequest) (*Reservation, error) {
-	loc, err := s.Location(ctx, req.LocationID)
+	// Read once for the phone's country rule and the messages.
+	loc, st, err := s.locationWithSMS(ctx, req.LocationID)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkWidgetPhone(ctx, &req, req.check(loc.Country)); err != nil {
-		return nil, err
+	fieldErr := req.check(loc.Country)
+	if req.Link != nil && req.Link.LocationID != req.LocationID {
+		// Not a widget request of this location: the link's own decides.
+		fieldErr = s.checkOtherLinkPhone(ctx, &req, fieldErr)
+	} else {
+		fieldErr = checkWidgetPhone(&req, loc, st, fieldErr)
+	}
+	if fieldErr != nil {
+		return nil, fieldErr
 	}
 	if req.Key == "" {
 		req.Key = "staff-" + newToken()
@@ -68,7 +76,7 @@ func (s *Store) Reserve(ctx context.Context, req ReserveRequest) (*Reservation, 
 	var res *Reservation
 	err = s.inTx(ctx, func(tx bun.Tx) error {
 		var err error
-		res, err = s.reserveTx(ctx, tx, &req, fp)
+		res, err = s.reserveTx(ctx, tx, &req, fp, loc, st)
 		return err
 	})
 	if errors.Is(err, errReplay) {
@@ -180,17 +188,27 @@ func (req *ReserveRequest) fingerprint() string {
 	return hex.EncodeToString(sum[:])
 }
 
-func (s *Store) reserveTx(ctx context.Context, tx bun.Tx, req *ReserveRequest, fp string) (*Reservation, error) {
+// reserveTx books in one transaction. The order of its locks is the
+// order of every booking transaction, so two can never deadlock: the
+// client's row (upsertClient), the request key (the group's unique
+// index), then the events in ascending id order, then the SMS counts.
+func (s *Store) reserveTx(ctx context.Context, tx bun.Tx, req *ReserveRequest, fp string, loc *Location, st *SMSSettings) (*Reservation, error) {
 	now := s.now()
+	client, err := upsertClient(ctx, tx, req.LocationID, req.Client, now)
+	if err != nil {
+		return nil, err
+	}
 	g := &Group{
-		LocationID: req.LocationID, RequestKey: req.Key, Fingerprint: fp, Token: newToken(),
+		LocationID: req.LocationID, ClientID: client.ID, RequestKey: req.Key, Fingerprint: fp, Token: newToken(),
 		Lang: req.Lang, UTM: req.UTM, CreatedAt: now,
 	}
 	if req.Link != nil {
 		g.LinkID = req.Link.ID
 	}
-	// The key is claimed first: a concurrent request with the same key waits
-	// here on the unique index until this one commits, then finds it taken.
+	// The key is claimed before anything is checked: a concurrent request
+	// with the same key waits here (on the client's row or the unique
+	// index) until this one commits, then finds it taken and replays it,
+	// even if this one took the last seats.
 	r, err := tx.NewInsert().Model(g).On("CONFLICT (request_key) DO NOTHING").Exec(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("claim request key: %w", err)
@@ -201,44 +219,31 @@ func (s *Store) reserveTx(ctx context.Context, tx bun.Tx, req *ReserveRequest, f
 
 	ids := slices.Clone(req.EventIDs)
 	slices.Sort(ids)
-	if err := s.lockEvents(ctx, tx, ids...); err != nil {
-		return nil, err
-	}
-	events, err := loadEvents(ctx, tx, ids)
+	events, err := s.lockAndLoadEvents(ctx, tx, ids, client.ID, req.VisitorName)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkEvents(ctx, tx, req, events, now); err != nil {
+	if err := checkEvents(req, events, now); err != nil {
 		return nil, err
-	}
-
-	client, err := upsertClient(ctx, tx, req.LocationID, req.Client, now)
-	if err != nil {
-		return nil, err
-	}
-	var held []int64
-	err = tx.NewSelect().Model((*Booking)(nil)).Column("event_id").
-		Where("client_id = ? AND visitor_name = ? AND status <> ?", client.ID, req.VisitorName, StatusCancelled).
-		Where("event_id IN (?)", bun.List(ids)).
-		Scan(ctx, &held)
-	if err != nil {
-		return nil, fmt.Errorf("check existing bookings: %w", err)
 	}
 	var problems []EventProblem
-	for _, id := range held {
-		problems = append(problems, EventProblem{id, ErrAlreadyBooked})
+	for _, id := range ids {
+		if events[id].held {
+			problems = append(problems, EventProblem{id, ErrAlreadyBooked})
+		}
 	}
 	if len(problems) > 0 {
 		return nil, &ReserveError{Problems: problems}
 	}
 
-	// Seats are taken in ascending event id order, the lock order.
-	for _, id := range ids {
-		if err := s.takeSeats(ctx, tx, id, req.Seats); errors.Is(err, ErrFull) {
-			problems = append(problems, EventProblem{id, ErrFull})
-		} else if err != nil {
-			return nil, err
-		}
+	// Seats are taken in all the events at once: their rows are locked
+	// already, in the lock order.
+	full, err := s.takeSeats(ctx, tx, ids, req.Seats)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range full {
+		problems = append(problems, EventProblem{id, ErrFull})
 	}
 	if len(problems) > 0 {
 		return nil, &ReserveError{Problems: problems}
@@ -263,45 +268,116 @@ func (s *Store) reserveTx(ctx context.Context, tx bun.Tx, req *ReserveRequest, f
 		}
 		return nil, fmt.Errorf("insert bookings: %w", err)
 	}
-	g.ClientID = client.ID
-	if _, err := tx.NewUpdate().Model(g).WherePK().Column("client_id").Exec(ctx); err != nil {
-		return nil, fmt.Errorf("set group client: %w", err)
-	}
-	var origin *smsOrigin
-	if req.Link != nil {
-		origin = s.widgetOrigin(req.Link.ID, req.ClientIP)
-	}
-	if err := queueBooked(ctx, tx, g, client, bookings, events, origin, now); err != nil {
-		return nil, err
+	if st.Enabled {
+		w := outboxWriterFor(tx, loc, st, now)
+		if req.Link != nil {
+			w.origin = s.widgetOrigin(req.Link.ID, req.ClientIP)
+		}
+		if err := queueBooked(ctx, w, g, client, bookings, events); err != nil {
+			return nil, err
+		}
 	}
 	return &Reservation{Group: *g, Client: *client, Bookings: bookings}, nil
 }
 
 // queueBooked writes the "booked" SMS (one for the whole request, with the
-// manage link) and a reminder per booking, when the location has SMS on.
-func queueBooked(ctx context.Context, tx bun.Tx, g *Group, client *Client, bookings []Booking, events map[int64]*Event, origin *smsOrigin, now time.Time) error {
-	w, err := newOutboxWriter(ctx, tx, g.LocationID, now)
-	if err != nil || !w.on() {
-		return err
+// manage link) and a reminder per booking, all in one INSERT.
+func queueBooked(ctx context.Context, w *outboxWriter, g *Group, client *Client, bookings []Booking, events map[int64]*lockedEvent) error {
+	w.batched = true
+	w.tokens[g.ID] = g.Token
+	for _, ev := range events {
+		if ev.serviceName != nil {
+			w.services[ev.ServiceID] = *ev.serviceName
+		}
 	}
-	w.origin = origin
 	p := MessagePayload{Token: g.Token}
 	for i := range bookings {
-		it, err := w.item(ctx, &bookings[i], events[bookings[i].EventID])
+		it, err := w.item(ctx, &bookings[i], &events[bookings[i].EventID].Event)
 		if err != nil {
 			return err
 		}
 		p.Items = append(p.Items, it)
 	}
-	if err := w.add(ctx, SMSBooked, client.Phone, g.Lang, g.ID, 0, p, now); err != nil {
+	if err := w.add(ctx, SMSBooked, client.Phone, g.Lang, g.ID, 0, p, w.now); err != nil {
 		return err
 	}
 	for i := range bookings {
-		if err := w.reminder(ctx, client.Phone, &bookings[i], events[bookings[i].EventID]); err != nil {
+		if err := w.reminder(ctx, client.Phone, &bookings[i], &events[bookings[i].EventID].Event); err != nil {
 			return err
 		}
 	}
-	return nil
+	return w.flush(ctx)
+}
+
+// lockedEvent is an event as a booking reads it: with what the link's
+// rules need of its service and team member, and whether the client's
+// visitor already holds a booking in it (held).
+type lockedEvent struct {
+	Event
+	serviceName   *string
+	serviceActive *bool
+	serviceOnline *bool
+	memberActive  *bool
+	held          bool
+}
+
+// lockedEventRow is one row of lockAndLoadEvents' query.
+type lockedEventRow struct {
+	Event         `bun:",extend"`
+	ServiceName   *string `bun:"svc_name,scanonly"`
+	ServiceActive *bool   `bun:"svc_active,scanonly"`
+	ServiceOnline *bool   `bun:"svc_online,scanonly"`
+	MemberActive  *bool   `bun:"tm_active,scanonly"`
+	Held          bool    `bun:"held,scanonly"`
+}
+
+// lockAndLoadEvents locks the events (PostgreSQL; see lockEvents: ascending
+// id order) and reads them, their service and team member, and whether
+// clientID's visitor already has an active booking in each, in one
+// statement. Missing events are missing from the map.
+func (s *Store) lockAndLoadEvents(ctx context.Context, tx bun.Tx, ids []int64, clientID int64, visitor string) (map[int64]*lockedEvent, error) {
+	var rows []lockedEventRow
+	q := tx.NewSelect().Model(&rows).
+		ColumnExpr("e.*").
+		ColumnExpr("svc.name AS svc_name, svc.active AS svc_active, svc.online_booking AS svc_online").
+		ColumnExpr("tm.active AS tm_active").
+		ColumnExpr("EXISTS (SELECT 1 FROM bookings AS b WHERE b.event_id = e.id AND b.client_id = ? AND b.visitor_name = ? AND b.status <> ?) AS held",
+			clientID, visitor, StatusCancelled).
+		Join("LEFT JOIN services AS svc ON svc.id = e.service_id").
+		Join("LEFT JOIN team_members AS tm ON tm.id = e.team_member_id").
+		Where("e.id IN (?)", bun.List(ids)).
+		Order("e.id")
+	if s.isPG() && !s.noRowLocks {
+		q = q.For("UPDATE OF e")
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, fmt.Errorf("lock and load events: %w", err)
+	}
+	out := make(map[int64]*lockedEvent, len(rows))
+	for i := range rows {
+		r := &rows[i]
+		out[r.ID] = &lockedEvent{
+			Event: r.Event, serviceName: r.ServiceName, serviceActive: r.ServiceActive,
+			serviceOnline: r.ServiceOnline, memberActive: r.MemberActive, held: r.Held,
+		}
+	}
+	return out, nil
+}
+
+// service and member are the parts of the event's service and team member
+// checkBookable reads; nil when the row is gone.
+func (e *lockedEvent) service() *Service {
+	if e.serviceActive == nil {
+		return nil
+	}
+	return &Service{ID: e.ServiceID, Name: *e.serviceName, Active: *e.serviceActive, OnlineBooking: *e.serviceOnline}
+}
+
+func (e *lockedEvent) member() *TeamMember {
+	if e.memberActive == nil {
+		return nil
+	}
+	return &TeamMember{ID: e.TeamMemberID, Active: *e.memberActive}
 }
 
 func loadEvents(ctx context.Context, db bun.IDB, ids []int64) (map[int64]*Event, error) {
@@ -317,10 +393,8 @@ func loadEvents(ctx context.Context, db bun.IDB, ids []int64) (map[int64]*Event,
 }
 
 // checkEvents applies every rule that does not depend on seats.
-func (s *Store) checkEvents(ctx context.Context, tx bun.Tx, req *ReserveRequest, events map[int64]*Event, now time.Time) error {
+func checkEvents(req *ReserveRequest, events map[int64]*lockedEvent, now time.Time) error {
 	first := events[req.EventIDs[0]]
-	services := map[int64]*Service{}
-	members := map[int64]*TeamMember{}
 	var problems []EventProblem
 	for _, id := range req.EventIDs {
 		ev, ok := events[id]
@@ -335,23 +409,7 @@ func (s *Store) checkEvents(ctx context.Context, tx bun.Tx, req *ReserveRequest,
 		if req.Link == nil {
 			continue
 		}
-		svc, ok := services[ev.ServiceID]
-		if !ok {
-			svc = new(Service)
-			if err := tx.NewSelect().Model(svc).Where("id = ?", ev.ServiceID).Scan(ctx); err != nil {
-				return fmt.Errorf("service %d: %w", ev.ServiceID, err)
-			}
-			services[ev.ServiceID] = svc
-		}
-		tm, ok := members[ev.TeamMemberID]
-		if !ok {
-			tm = new(TeamMember)
-			if err := tx.NewSelect().Model(tm).Where("id = ?", ev.TeamMemberID).Scan(ctx); err != nil {
-				return fmt.Errorf("team member %d: %w", ev.TeamMemberID, err)
-			}
-			members[ev.TeamMemberID] = tm
-		}
-		if err := checkBookable(ev, svc, tm, req.Link, now); err != nil {
+		if err := checkBookable(&ev.Event, ev.service(), ev.member(), req.Link, now); err != nil {
 			problems = append(problems, EventProblem{id, err})
 		}
 	}

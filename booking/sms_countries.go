@@ -94,16 +94,22 @@ func (s *Store) WidgetPhoneAllowed(ctx context.Context, link *Link, e164 string)
 	if err != nil {
 		return false, err
 	}
+	return widgetPhoneAllowed(loc, st, link, e164), nil
+}
+
+// widgetPhoneAllowed is WidgetPhoneAllowed on the link's location and its
+// SMS settings, already read.
+func widgetPhoneAllowed(loc *Location, st *SMSSettings, link *Link, e164 string) bool {
 	if !st.Enabled && !link.SMSConfirm {
-		return true, nil
+		return true
 	}
-	return phoneAllowed(st.AllowedCountries(loc.Country), e164), nil
+	return phoneAllowed(st.AllowedCountries(loc.Country), e164)
 }
 
 // checkWidgetPhone adds the country rule to a widget request's other field
 // problems (err, from the request's own checks), so the client sees them
 // all at once. Staff requests are not restricted.
-func (s *Store) checkWidgetPhone(ctx context.Context, req *ReserveRequest, err error) error {
+func checkWidgetPhone(req *ReserveRequest, loc *Location, st *SMSSettings, err error) error {
 	if req.Link == nil {
 		return err
 	}
@@ -114,11 +120,7 @@ func (s *Store) checkWidgetPhone(ctx context.Context, req *ReserveRequest, err e
 	if _, bad := fe["phone"]; bad {
 		return err
 	}
-	ok, lookErr := s.WidgetPhoneAllowed(ctx, req.Link, req.Client.Phone)
-	if lookErr != nil {
-		return lookErr
-	}
-	if ok {
+	if widgetPhoneAllowed(loc, st, req.Link, req.Client.Phone) {
 		return err
 	}
 	if fe == nil {
@@ -126,4 +128,18 @@ func (s *Store) checkWidgetPhone(ctx context.Context, req *ReserveRequest, err e
 	}
 	fe["phone"] = MsgPhoneCountry
 	return fe
+}
+
+// checkOtherLinkPhone is checkWidgetPhone for a link of another location
+// than the request's, whose own location and settings decide.
+func (s *Store) checkOtherLinkPhone(ctx context.Context, req *ReserveRequest, err error) error {
+	loc, lookErr := s.Location(ctx, req.Link.LocationID)
+	if lookErr != nil {
+		return lookErr
+	}
+	st, lookErr := smsSettings(ctx, s.db, req.Link.LocationID)
+	if lookErr != nil {
+		return lookErr
+	}
+	return checkWidgetPhone(req, loc, st, err)
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 )
 
 // SMS limits for anonymous widget clients (issue 8: book and cancel in a
@@ -22,6 +23,11 @@ import (
 // the booking or cancellation itself goes through, because refusing a
 // booking over SMS cost would punish real clients, and the admin's SMS page
 // shows what was held back. Messages caused by staff are never limited.
+//
+// The per-phone and per-address limits are exact under any concurrency;
+// the link and location limits, shared by every client, may be passed by
+// a few messages under a burst (see smsRule), so that a location's
+// bookings never wait for each other's SMS counts.
 //
 // The windows slide (the last 60 minutes, the last 24 hours). A real client
 // booking the maximum of 10 events gets 11 messages and cancelling some adds
@@ -103,21 +109,32 @@ func AddressKey(ip string) string {
 
 // smsRule is one counted scope of a message: its key in rate_events and
 // its hourly and daily limits.
+//
+// exact rules are counted under a lock per key (see take); they are the
+// per-visitor keys, phone and address, which only one client's requests
+// share. The link and location keys are shared by every client of the
+// location: locking them would make all its widget bookings with SMS on
+// wait for each other, one commit at a time. Their limits are a cost
+// brake against floods, not a promise to a client, so they are counted
+// without a lock: transactions running at the same moment do not see each
+// other's messages, and a burst can pass such a limit by at most what
+// those transactions queue (a few messages each).
 type smsRule struct {
 	scope     string // phone, address, link, location: named in the reason
 	key       string
 	hour, day int
+	exact     bool
 }
 
 func (o *smsOrigin) rules(locationID int64, phone string) []smsRule {
 	l := o.limits
-	rules := []smsRule{{"phone", "sms:phone:" + phone, l.PhoneHour, l.PhoneDay}}
+	rules := []smsRule{{"phone", "sms:phone:" + phone, l.PhoneHour, l.PhoneDay, true}}
 	if o.address != "" {
-		rules = append(rules, smsRule{"address", "sms:address:" + o.address, l.AddressHour, l.AddressDay})
+		rules = append(rules, smsRule{"address", "sms:address:" + o.address, l.AddressHour, l.AddressDay, true})
 	}
 	return append(rules,
-		smsRule{"link", "sms:link:" + strconv.FormatInt(o.linkID, 10), l.LinkHour, l.LinkDay},
-		smsRule{"location", "sms:location:" + strconv.FormatInt(locationID, 10), l.LocationHour, l.LocationDay},
+		smsRule{"link", "sms:link:" + strconv.FormatInt(o.linkID, 10), l.LinkHour, l.LinkDay, false},
+		smsRule{"location", "sms:location:" + strconv.FormatInt(locationID, 10), l.LocationHour, l.LocationDay, false},
 	)
 }
 
@@ -128,9 +145,10 @@ type smsCount struct{ hour, day int }
 // take counts one message for phone against every rule, or returns the
 // reason ("limit:phone:hour") of the first limit it would pass, counting
 // nothing. The counts are read and written inside the transaction that
-// writes the message, under a lock per key held until it commits, so
-// concurrent requests see each other's messages and a burst cannot pass a
-// limit (SQLite runs one writer at a time and needs no lock).
+// writes the message; an exact rule's key is locked until it commits, so
+// concurrent requests see each other's messages and a burst cannot pass
+// its limit (SQLite runs one writer at a time and needs no lock, and every
+// limit is exact there).
 func (w *outboxWriter) take(ctx context.Context, phone string) (string, error) {
 	rules := w.origin.rules(w.loc.ID, phone)
 	if err := w.loadCounts(ctx, rules); err != nil {
@@ -151,30 +169,38 @@ func (w *outboxWriter) take(ctx context.Context, phone string) (string, error) {
 		w.counts[r.key].day++
 		events[i] = rateEvent{Key: r.key, At: w.now}
 	}
+	if w.batched {
+		w.rates = append(w.rates, events...)
+		return "", nil
+	}
 	if _, err := w.tx.NewInsert().Model(&events).Exec(ctx); err != nil {
 		return "", fmt.Errorf("count sms: %w", err)
 	}
 	return "", nil
 }
 
-// loadCounts locks and counts the keys this transaction has not seen yet.
-// Locks are taken in one global order (by lock id), after the events'
-// row locks like every write path, so two transactions cannot deadlock.
+// loadCounts counts the keys this transaction has not seen yet, locking
+// those of exact rules first. Locks are taken in one global order (by lock
+// id), after the events' row locks like every write path, so two
+// transactions cannot deadlock.
 func (w *outboxWriter) loadCounts(ctx context.Context, rules []smsRule) error {
 	if w.counts == nil {
 		w.counts = map[string]*smsCount{}
 	}
-	var keys []string
+	var keys, exact []string
 	for _, r := range rules {
 		if w.counts[r.key] == nil {
 			keys = append(keys, r.key)
+			if r.exact {
+				exact = append(exact, r.key)
+			}
 		}
 	}
 	if len(keys) == 0 {
 		return nil
 	}
-	if w.origin.pg && !w.origin.limits.unlocked {
-		if err := lockKeys(ctx, w.tx, keys); err != nil {
+	if w.origin.pg && !w.origin.limits.unlocked && len(exact) > 0 {
+		if err := lockKeys(ctx, w.tx, exact); err != nil {
 			return err
 		}
 	}
@@ -205,20 +231,29 @@ func (w *outboxWriter) loadCounts(ctx context.Context, rules []smsRule) error {
 const smsLockSpace = 0x67620001
 
 // lockKeys takes a transaction-scoped advisory lock per key, in ascending
-// lock id order. Two keys sharing a 32-bit hash share a lock, which only
-// makes their writers wait for each other.
+// lock id order, in one statement: the ids come out of the sorted
+// subquery one by one and each is locked as it passes. Two keys sharing a
+// 32-bit hash share a lock, which only makes their writers wait for each
+// other.
 func lockKeys(ctx context.Context, tx bun.Tx, keys []string) error {
-	ids := make([]int32, len(keys))
+	ids := make([]int64, len(keys))
 	for i, k := range keys {
 		h := fnv.New32a()
 		h.Write([]byte(k))
-		ids[i] = int32(h.Sum32())
+		ids[i] = int64(int32(h.Sum32()))
 	}
 	slices.Sort(ids)
-	for _, id := range slices.Compact(ids) {
-		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?, ?)", smsLockSpace, id); err != nil {
+	ids = slices.Compact(ids)
+	if len(ids) == 1 {
+		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?, ?)", smsLockSpace, ids[0]); err != nil {
 			return fmt.Errorf("lock sms counts: %w", err)
 		}
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?, k::int4) FROM (SELECT k FROM unnest(?::int8[]) AS u(k) ORDER BY k) AS sorted",
+		smsLockSpace, pgdialect.Array(ids))
+	if err != nil {
+		return fmt.Errorf("lock sms counts: %w", err)
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 
 	"groupbook/booking"
 	"groupbook/booking/booktest"
@@ -28,6 +29,12 @@ type smsLimitsScenario struct {
 	// messages of the scope may be queued.
 	reason string
 	limit  int
+	// brake: a link or location limit, counted without a lock on
+	// PostgreSQL so a location's bookings do not wait for each other
+	// (see smsRule). Concurrent transactions may pass it by what they
+	// queue themselves, at most two messages each (a booking's "booked"
+	// message and reminder).
+	brake bool
 }
 
 // loose limits nothing the scenario does not test.
@@ -65,13 +72,13 @@ var smsScenarios = []smsLimitsScenario{
 	{
 		name: "link", limits: with(loose(), func(l *booking.SMSLimits) { l.LinkHour = 8 }),
 		phone: func(w int) string { return booktest.Client(300 + w).Phone }, ip: func(w int) string { return fmt.Sprintf("198.51.100.%d", w) },
-		reason: "limit:link:hour", limit: 8,
+		reason: "limit:link:hour", limit: 8, brake: true,
 	},
 	{
 		// Two links of one location share its limit.
 		name: "location", limits: with(loose(), func(l *booking.SMSLimits) { l.LocationHour = 10 }),
 		phone: func(w int) string { return booktest.Client(400 + w).Phone }, ip: func(w int) string { return fmt.Sprintf("198.51.100.%d", w) },
-		twoLinks: true, reason: "limit:location:hour", limit: 10,
+		twoLinks: true, reason: "limit:location:hour", limit: 10, brake: true,
 	},
 }
 
@@ -151,8 +158,12 @@ func TestSMSLimitsUnderConcurrency(t *testing.T) {
 				if want := smsWorkers * smsRounds * 3; len(msgs) != want {
 					t.Errorf("%d messages written, want %d (every message is kept)", len(msgs), want)
 				}
-				if queued != sc.limit || suppressed != len(msgs)-sc.limit {
-					t.Errorf("%d queued and %d suppressed; the limit is %d", queued, suppressed, sc.limit)
+				most := sc.limit
+				if sc.brake && db.Dialect().Name() == dialect.PG {
+					most += 2 * smsWorkers
+				}
+				if queued < sc.limit || queued > most || suppressed != len(msgs)-queued {
+					t.Errorf("%d queued and %d suppressed; the limit is %d, at most %d may pass", queued, suppressed, sc.limit, most)
 				}
 				if bad := booktest.Invariant(t, db); len(bad) > 0 {
 					t.Errorf("invariant: %v", bad)
@@ -167,7 +178,7 @@ func TestSMSLimitsUnderConcurrency(t *testing.T) {
 // one more message and together pass the limit. (SQLite runs one writer
 // at a time, so it has no such race to show.)
 func TestSMSLimitsControl(t *testing.T) {
-	sc := smsScenarios[3] // the link: no row is shared by the workers
+	sc := smsScenarios[1] // one address, many phones: an exact limit
 	passed := 0
 	for attempt := 0; attempt < 5 && passed <= sc.limit; attempt++ {
 		db := booktest.Open(t, booktest.Postgres)

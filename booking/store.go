@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -22,9 +23,10 @@ type Store struct {
 	db *bun.DB
 	// Now is the clock; tests move it to check cutoffs and buffers.
 	Now func() time.Time
-	// takeSeats is the one place seats are taken; tests swap it for a
+	// takeSeats is the one place seats are taken: n in each event, those
+	// without n free seats coming back as full; tests swap it for a
 	// read-then-write version to prove the concurrency test catches races.
-	takeSeats func(ctx context.Context, tx bun.Tx, eventID int64, n int) error
+	takeSeats func(ctx context.Context, tx bun.Tx, eventIDs []int64, n int) (full []int64, err error)
 	// noRowLocks is set only by the concurrency test's control.
 	noRowLocks bool
 	// PasswordCost is the bcrypt cost of new passwords (0: bcrypt's
@@ -113,22 +115,38 @@ func (s *Store) lockEvents(ctx context.Context, tx bun.Tx, ids ...int64) error {
 	return nil
 }
 
-// takeSeatsConditional takes n seats only if they are free, in a single
-// statement, so concurrent bookings can never oversell.
-func takeSeatsConditional(ctx context.Context, tx bun.Tx, eventID int64, n int) error {
-	var taken int
+// takeSeatsConditional takes n seats in each event that has them free, in
+// a single statement, so concurrent bookings can never oversell; the
+// events without them come back as full (and get none).
+func takeSeatsConditional(ctx context.Context, tx bun.Tx, eventIDs []int64, n int) ([]int64, error) {
+	var took []int64
 	err := tx.NewUpdate().Model((*Event)(nil)).
 		Set("seats_taken = seats_taken + ?", n).
-		Where("id = ?", eventID).
+		Where("id IN (?)", bun.List(eventIDs)).
 		Where("deleted_at IS NULL").
 		Where("seats_taken + ? <= capacity", n).
-		Returning("seats_taken").
-		Scan(ctx, &taken)
-	if errors.Is(err, sql.ErrNoRows) {
-		return ErrFull
+		Returning("id").
+		Scan(ctx, &took)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("take seats in events %v: %w", eventIDs, err)
 	}
+	var full []int64
+	for _, id := range eventIDs {
+		if !slices.Contains(took, id) {
+			full = append(full, id)
+		}
+	}
+	return full, nil
+}
+
+// takeSeatsIn takes n seats in one event, or returns ErrFull.
+func (s *Store) takeSeatsIn(ctx context.Context, tx bun.Tx, eventID int64, n int) error {
+	full, err := s.takeSeats(ctx, tx, []int64{eventID}, n)
 	if err != nil {
-		return fmt.Errorf("take seats in event %d: %w", eventID, err)
+		return err
+	}
+	if len(full) > 0 {
+		return ErrFull
 	}
 	return nil
 }
