@@ -5,6 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"groupbook/booking"
 	"groupbook/widget"
 )
 
@@ -27,6 +28,11 @@ func (h *widgetHandlers) list(c *gin.Context) {
 		h.serverError(c, err)
 		return
 	}
+	var shown []booking.Event
+	for _, d := range v.Page.(*widgetListPage).Listing.Days {
+		shown = append(shown, d.Events...)
+	}
+	h.cacheable(c, link, shown...)
 	if v.Page.(*widgetListPage).Offset() > 0 {
 		h.render(c, 200, "widget_list", v, "more")
 		return
