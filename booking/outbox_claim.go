@@ -24,7 +24,7 @@ func (s *Store) ClaimDue(ctx context.Context, owner string, limit int, lease tim
 		sub = sub.For("UPDATE SKIP LOCKED")
 	}
 	var out []OutboxMessage
-	defer s.writeTurn(ctx)()
+	defer s.quietTurn(ctx)()
 	err := s.db.NewUpdate().Model((*OutboxMessage)(nil)).
 		Set("lease_owner = ?", owner).
 		Set("lease_until = ?", now.Add(lease)).
@@ -42,7 +42,7 @@ func (s *Store) ClaimDue(ctx context.Context, owner string, limit int, lease tim
 // finish updates a message the owner still holds; a worker whose lease ran
 // out (and whose message another worker took) changes nothing.
 func (s *Store) finish(ctx context.Context, m *OutboxMessage, owner string, set func(*bun.UpdateQuery) *bun.UpdateQuery) error {
-	defer s.writeTurn(ctx)()
+	defer s.quietTurn(ctx)()
 	q := s.db.NewUpdate().Model((*OutboxMessage)(nil)).
 		Set("lease_owner = ''").Set("lease_until = NULL").Set("updated_at = ?", s.now()).
 		Where("id = ? AND lease_owner = ?", m.ID, owner)
@@ -91,7 +91,7 @@ func (s *Store) MarkSuppressed(ctx context.Context, m *OutboxMessage, owner, rea
 // SetDeliveryStatus records what the provider reported later (delivered,
 // undelivered, failed) for the message it knows by sid.
 func (s *Store) SetDeliveryStatus(ctx context.Context, sid, status, errorCode string) error {
-	defer s.writeTurn(ctx)()
+	defer s.quietTurn(ctx)()
 	q := s.db.NewUpdate().Model((*OutboxMessage)(nil)).
 		Set("delivery_status = ?", truncate(status, 40)).Set("updated_at = ?", s.now()).
 		Where("provider_sid = ? AND provider_sid <> ''", sid)

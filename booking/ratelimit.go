@@ -24,7 +24,7 @@ type rateEvent struct {
 // conservative (concurrent callers see each other's events).
 func (s *Store) RateAllow(ctx context.Context, key string, limit int, window time.Duration) (bool, error) {
 	now := s.now()
-	defer s.writeTurn(ctx)()
+	defer s.quietTurn(ctx)()
 	if _, err := s.db.NewInsert().Model(&rateEvent{Key: key, At: now}).Exec(ctx); err != nil {
 		return false, fmt.Errorf("rate %s: %w", key, err)
 	}
@@ -51,7 +51,7 @@ func (s *Store) LastRateEvent(ctx context.Context, key string) (time.Time, error
 
 // PruneRateEvents drops events older than keep.
 func (s *Store) PruneRateEvents(ctx context.Context, keep time.Duration) error {
-	defer s.writeTurn(ctx)()
+	defer s.quietTurn(ctx)()
 	if _, err := s.db.NewDelete().Model((*rateEvent)(nil)).Where("at < ?", s.now().Add(-keep)).Exec(ctx); err != nil {
 		return fmt.Errorf("prune rate events: %w", err)
 	}

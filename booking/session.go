@@ -39,7 +39,7 @@ func (s *Store) CreateSession(ctx context.Context, userID int64) (string, *Sessi
 	token := newToken() + newToken()
 	now := s.now()
 	sess := &Session{ID: sessionID(token), UserID: userID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(SessionMax)}
-	defer s.writeTurn(ctx)()
+	defer s.quietTurn(ctx)()
 	if _, err := s.db.NewInsert().Model(sess).Exec(ctx); err != nil {
 		return "", nil, fmt.Errorf("create session: %w", err)
 	}
@@ -67,7 +67,7 @@ func (s *Store) SessionUser(ctx context.Context, token string) (*Session, *User,
 	}
 	if now.Sub(sess.LastSeenAt) > time.Minute {
 		sess.LastSeenAt = now
-		defer s.writeTurn(ctx)()
+		defer s.quietTurn(ctx)()
 		if _, err := s.db.NewUpdate().Model(sess).WherePK().Column("last_seen_at").Exec(ctx); err != nil {
 			return nil, nil, fmt.Errorf("touch session: %w", err)
 		}
@@ -77,7 +77,7 @@ func (s *Store) SessionUser(ctx context.Context, token string) (*Session, *User,
 
 // EndSession signs out: the token stops working at once, on every process.
 func (s *Store) EndSession(ctx context.Context, token string) error {
-	defer s.writeTurn(ctx)()
+	defer s.quietTurn(ctx)()
 	if _, err := s.db.NewDelete().Model((*Session)(nil)).Where("id = ?", sessionID(token)).Exec(ctx); err != nil {
 		return fmt.Errorf("end session: %w", err)
 	}
@@ -87,7 +87,7 @@ func (s *Store) EndSession(ctx context.Context, token string) error {
 // EndUserSessions signs a user out everywhere (after a password change or
 // when an owner removes access).
 func (s *Store) EndUserSessions(ctx context.Context, userID int64) error {
-	defer s.writeTurn(ctx)()
+	defer s.quietTurn(ctx)()
 	if _, err := s.db.NewDelete().Model((*Session)(nil)).Where("user_id = ?", userID).Exec(ctx); err != nil {
 		return fmt.Errorf("end sessions of user %d: %w", userID, err)
 	}

@@ -99,7 +99,7 @@ func (b *smsBreaker) pause(now time.Time) CodePause {
 // Codes are sent rarely enough (each costs money) for that to be cheap.
 func (s *Store) TakeCodeSend(ctx context.Context, rules []RateRule, br CodeBreaker) error {
 	var refused error
-	err := s.inTx(ctx, func(tx bun.Tx) error {
+	err := s.inQuietTx(ctx, func(tx bun.Tx) error {
 		now := s.now()
 		b := &smsBreaker{Name: codesBreaker}
 		q := tx.NewSelect().Model(b).WherePK()

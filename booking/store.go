@@ -38,6 +38,8 @@ type Store struct {
 	// writers queues this process's SQLite transactions (nil on
 	// PostgreSQL); see inTx.
 	writers chan struct{}
+	// changes is the data version widget caches are keyed by (changes.go).
+	changes changes
 }
 
 // NewStore returns a store on db, which must be migrated.
@@ -46,6 +48,8 @@ func NewStore(db *bun.DB) *Store {
 	s.takeSeats = takeSeatsConditional
 	if db != nil && !s.isPG() {
 		s.writers = make(chan struct{}, 1)
+		// One process per SQLite file: its own writes are all there are.
+		s.changes.live.Store(true)
 	}
 	return s
 }
@@ -73,7 +77,16 @@ func (s *Store) isPG() bool { return s.db.Dialect().Name() == dialect.PG }
 // contended only by other processes on the same file. It costs no
 // throughput, since SQLite would serialise them anyway.
 func (s *Store) inTx(ctx context.Context, fn func(tx bun.Tx) error) error {
-	defer s.writeTurn(ctx)()
+	return s.inTxTurn(ctx, true, fn)
+}
+
+// inQuietTx is inTx for writes no widget page shows (see quietTurn).
+func (s *Store) inQuietTx(ctx context.Context, fn func(tx bun.Tx) error) error {
+	return s.inTxTurn(ctx, false, fn)
+}
+
+func (s *Store) inTxTurn(ctx context.Context, bump bool, fn func(tx bun.Tx) error) error {
+	defer s.turn(ctx, bump)()
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		return fn(tx)
 	})
@@ -86,15 +99,27 @@ func (s *Store) inTx(ctx context.Context, fn func(tx bun.Tx) error) error {
 // On PostgreSQL, or once ctx is done (the statement then fails on its
 // own), it returns at once. Turns do not nest: a function holding one
 // must not call another that takes one.
+//
+// Ending a turn bumps the data version (changes.go) on both databases:
+// the write has committed by then, so a page cached before it is stale.
 func (s *Store) writeTurn(ctx context.Context) func() {
+	return s.turn(ctx, true)
+}
+
+func (s *Store) turn(ctx context.Context, bump bool) func() {
+	done := func() {
+		if bump {
+			s.Changed()
+		}
+	}
 	if s.writers == nil {
-		return func() {}
+		return done
 	}
 	select {
 	case s.writers <- struct{}{}:
-		return func() { <-s.writers }
+		return func() { <-s.writers; done() }
 	case <-ctx.Done():
-		return func() {}
+		return done
 	}
 }
 

@@ -166,7 +166,7 @@ func (s *Store) accountGateKey(ctx context.Context, email, ip string) (string, e
 func (s *Store) admitAddress(ctx context.Context, key string) error {
 	now := s.now()
 	var attempts int
-	defer s.writeTurn(ctx)()
+	defer s.quietTurn(ctx)()
 	err := s.db.NewRaw(`INSERT INTO login_throttle AS t (key, attempts, window_start, next_at)
 VALUES (?0, 1, ?1, ?2)
 ON CONFLICT (key) DO UPDATE SET
@@ -206,7 +206,7 @@ func (s *Store) admitAccount(ctx context.Context, key string) error {
 	fmt.Fprintf(&cases, " ELSE "+ts, len(args))
 	args = append(args, now.Add(LoginDelayMax))
 	var attempts int
-	defer s.writeTurn(ctx)()
+	defer s.quietTurn(ctx)()
 	err := s.db.NewRaw(`INSERT INTO login_throttle AS t (key, attempts, window_start, next_at)
 VALUES (?0, 1, ?1, ?2)
 ON CONFLICT (key) DO UPDATE SET
@@ -238,7 +238,7 @@ func (s *Store) throttled(ctx context.Context, key string, perAddress bool) erro
 // back, and remembers the address as one the account uses.
 func (s *Store) signedIn(ctx context.Context, email, ip string) error {
 	acct := accountKey(email)
-	return s.inTx(ctx, func(tx bun.Tx) error {
+	return s.inQuietTx(ctx, func(tx bun.Tx) error {
 		if _, err := tx.NewDelete().Table("login_throttle").Where("key IN (?)", bun.List([]string{acct, acct + "|" + ip})).Exec(ctx); err != nil {
 			return fmt.Errorf("sign-in: clear account delay: %w", err)
 		}
@@ -258,7 +258,7 @@ ON CONFLICT (account, addr) DO UPDATE SET last_ok_at = excluded.last_ok_at`, nor
 // not used for LoginKnownFor.
 func (s *Store) pruneLoginThrottle(ctx context.Context) error {
 	now := s.now()
-	defer s.writeTurn(ctx)()
+	defer s.quietTurn(ctx)()
 	if _, err := s.db.NewDelete().Table("login_throttle").Where("next_at < ?", now.Add(-loginKeepFor)).Exec(ctx); err != nil {
 		return fmt.Errorf("sign-in: prune throttle: %w", err)
 	}

@@ -106,7 +106,7 @@ func (p *errorPages) show(c *gin.Context, pr problem) {
 		// A widget page is framed by the studio's site; the error must show
 		// there rather than as the browser's refusal to frame. It is a
 		// page without any action, so any site may frame it.
-		setWidgetCSP(c, nil, nonce())
+		setWidgetCSP(c, nil, "")
 	}
 	if p.views == nil || p.locales == nil {
 		c.String(pr.status, "%s (request id %s)", http.StatusText(pr.status), RequestID(c))

@@ -45,6 +45,9 @@ type Deps struct {
 	// TrustedProxies are the reverse proxies (addresses or CIDR ranges)
 	// whose X-Forwarded-For names the client; none when empty.
 	TrustedProxies []string
+	// NoPageCache turns the widget's page cache off (benchmarks of the
+	// render itself).
+	NoPageCache bool
 }
 
 // NewRouter builds the Gin engine with the middleware chain and every route.

@@ -37,6 +37,18 @@ func (h *widgetHandlers) event(c *gin.Context) {
 	h.showEvent(c, v, http.StatusOK, selectionInput(c, id), nil)
 }
 
+// cacheEvent lets a GET event page be cached until one of its events
+// changes state with the clock (see cacheable).
+func (h *widgetHandlers) cacheEvent(c *gin.Context, link *booking.Link, page *widget.EventPage) {
+	evs := []booking.Event{page.Event}
+	if page.Another != nil {
+		for _, it := range page.Another.Items {
+			evs = append(evs, it.Event)
+		}
+	}
+	h.cacheable(c, link, evs...)
+}
+
 // selectionInput reads the selection the browser sent.
 func selectionInput(c *gin.Context, eventID int64) widget.SelectionInput {
 	return widget.SelectionInput{
@@ -80,6 +92,9 @@ func (h *widgetHandlers) showEvent(c *gin.Context, v *widgetView, status int, in
 		p.SeatsError = v.L.T(fe["seats"])
 	}
 	v.Page, v.Title = p, v.Cat.Service(page.Event.ServiceID).Name
+	if problems == nil && status == http.StatusOK && c.Request.Method == http.MethodGet {
+		h.cacheEvent(c, v.Link, page)
+	}
 	h.render(c, status, "widget_event", v)
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"groupbook/booking"
 	"groupbook/widget"
 )
 
@@ -32,6 +33,11 @@ func (h *widgetHandlers) list(c *gin.Context) {
 		h.serverError(c, err)
 		return
 	}
+	var shown []booking.Event
+	for _, d := range v.Page.(*widgetListPage).Listing.Days {
+		shown = append(shown, d.Events...)
+	}
+	h.cacheable(c, link, shown...)
 	if v.Page.(*widgetListPage).more {
 		h.render(c, 200, "widget_list", v, "more")
 		return

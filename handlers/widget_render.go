@@ -20,7 +20,7 @@ func isFragmentRequest(c *gin.Context) bool {
 func (h *widgetHandlers) render(c *gin.Context, status int, page string, v *widgetView, block ...string) {
 	c.Header("Vary", "HX-Request")
 	c.Header("Cache-Control", "no-store")
-	setWidgetCSP(c, v.Link, v.Nonce)
+	setWidgetCSP(c, v.Link, v.Accent)
 	if status >= 400 {
 		// htmx 4 swaps error responses (the form with its messages); the
 		// URL that failed must not go into the history.
@@ -67,9 +67,10 @@ func (h *widgetHandlers) html(c *gin.Context, status int, name string, data any)
 // setWidgetCSP replaces the default "never framed" policy: the widget may
 // be framed by the origins its link allows, or by any site when the list is
 // empty (the common case of a studio pasting the snippet anywhere). Inline
-// script stays forbidden; the one inline style (the link's accent colour)
-// carries a per-response nonce.
-func setWidgetCSP(c *gin.Context, link *booking.Link, nonce string) {
+// script stays forbidden; the one inline style (the link's accent colour,
+// accent: "" when none) is allowed by its hash, not a per-response nonce,
+// so the same bytes can be served from the page cache.
+func setWidgetCSP(c *gin.Context, link *booking.Link, accent string) {
 	ancestors := "*"
 	if link != nil {
 		if o := link.Origins(); len(o) > 0 {
@@ -77,7 +78,7 @@ func setWidgetCSP(c *gin.Context, link *booking.Link, nonce string) {
 		}
 	}
 	c.Writer.Header().Del("X-Frame-Options")
-	c.Header("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'nonce-"+nonce+"'; "+
+	c.Header("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'"+accentHash(accent)+"; "+
 		"img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors "+ancestors)
 }
 
@@ -85,7 +86,7 @@ func setWidgetCSP(c *gin.Context, link *booking.Link, nonce string) {
 func (h *widgetHandlers) notFound(c *gin.Context) {
 	v := h.newWidgetView(c, nil, nil)
 	c.Header("Cache-Control", "no-store")
-	setWidgetCSP(c, nil, v.Nonce) // a stale embed must show this page, not a browser error
+	setWidgetCSP(c, nil, "") // a stale embed must show this page, not a browser error
 	h.html(c, http.StatusNotFound, "not_found", v)
 }
 

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"log/slog"
 
-	"github.com/gin-contrib/gzip"
 	"github.com/gin-gonic/gin"
 
 	"groupbook/booking"
@@ -23,14 +22,22 @@ type widgetHandlers struct {
 	devCodes func(phone string) string
 	baseURL  string
 	log      *slog.Logger
+	// pages caches whole list and event responses (nil: off).
+	pages *pageCache
 }
 
 func addWidgetRoutes(r *gin.Engine, d Deps) {
 	h := &widgetHandlers{flow: d.Flow, locales: d.Locales, views: d.Views, codes: d.Verifier, devCodes: d.DevCodes, baseURL: d.BaseURL, log: d.Log}
-	// Pages are compressed on the fly; assets come precompressed.
-	g := r.Group("", gzip.Gzip(gzip.DefaultCompression))
-	g.GET("/w/:slug", h.list)
-	g.GET("/w/:slug/e/:event", h.event)
+	if !d.NoPageCache {
+		h.pages = newPageCache(pageCacheBudget, pageCacheMaxEntry)
+	}
+	// Pages are compressed on the fly (assets come precompressed); the
+	// list and event pages, read far more often than anything changes,
+	// are served from the page cache while the data version holds.
+	cached := r.Group("", h.compressed(true))
+	cached.GET("/w/:slug", h.list)
+	cached.GET("/w/:slug/e/:event", h.event)
+	g := r.Group("", h.compressed(false))
 	g.GET("/w/:slug/contact", h.contact)
 	g.POST("/w/:slug/book", h.book)
 	g.POST("/w/:slug/verify", h.verify)

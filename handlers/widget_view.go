@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"crypto/rand"
-	"encoding/base64"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -28,7 +26,6 @@ type widgetView struct {
 	Framed bool
 	Frame  string // the embedding script's id for this frame
 	Parent string // the embedding page's origin, for postMessage
-	Nonce  string
 	Accent string
 	Alerts []alert
 	Errors map[string]string // field name -> translated message
@@ -110,7 +107,6 @@ func (h *widgetHandlers) newWidgetView(c *gin.Context, link *booking.Link, cat *
 	v.L = h.locales.Localizer(v.Lang)
 	v.Framed = v.carry.Get("embed") == "1" || c.GetHeader("Sec-Fetch-Dest") == "iframe"
 	v.Frame, v.Parent = v.carry.Get("gbframe"), v.carry.Get("parent")
-	v.Nonce = nonce()
 	for _, code := range h.locales.Languages() {
 		v.Langs = append(v.Langs, langOption{Code: code, Name: h.locales.Localizer(code).T("language_name"), Current: code == v.Lang})
 	}
@@ -189,12 +185,6 @@ func (v *widgetView) fieldErrors(fe booking.FieldErrors) {
 	for k, id := range fe {
 		v.Errors[k] = v.L.T(id)
 	}
-}
-
-func nonce() string {
-	b := make([]byte, 16)
-	rand.Read(b) //nolint:errcheck // crypto/rand does not fail on supported platforms
-	return base64.StdEncoding.EncodeToString(b)
 }
 
 func truncateRunes(s string, n int) string {

@@ -18,6 +18,8 @@ type Flow struct {
 	SelectionTTL time.Duration
 	// CodeLimits bound confirmation code sends (nil: DefaultCodeLimits).
 	CodeLimits *CodeLimits
+
+	opened openCache
 }
 
 // NewFlow returns a flow with the product's defaults.
@@ -45,7 +47,25 @@ func (c *Catalog) Local(t time.Time) time.Time { return t.In(c.Zone) }
 
 // Open loads an enabled link by slug with its catalog. A disabled link is
 // reported as not found: the public must not learn it exists.
+//
+// Both come from memory while the store's data version is unchanged (the
+// version is read before loading, so a write during the load leaves the
+// entry stale at once). They are shared: callers must not modify them.
 func (f *Flow) Open(ctx context.Context, slug string) (*booking.Link, *Catalog, error) {
+	gen, cacheable := f.Store.Generation()
+	if cacheable {
+		if link, cat, ok := f.opened.get(slug, gen); ok {
+			return link, cat, nil
+		}
+	}
+	link, cat, err := f.open(ctx, slug)
+	if err == nil && cacheable {
+		f.opened.put(slug, gen, link, cat)
+	}
+	return link, cat, err
+}
+
+func (f *Flow) open(ctx context.Context, slug string) (*booking.Link, *Catalog, error) {
 	link, err := f.Store.LinkBySlug(ctx, slug)
 	if err != nil {
 		return nil, nil, err

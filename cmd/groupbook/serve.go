@@ -125,6 +125,11 @@ func serveStore(ctx context.Context, cfg Config, store *booking.Store, log *slog
 	defer stopWorker()
 	stopStats := keepStatsCurrent(ctx, store, log, statsEvery)
 	defer stopStats()
+	// The change listener (PostgreSQL) tells this process's widget caches
+	// of other processes' writes; without it they stay off. It holds one
+	// pooled connection until shutdown, and ends before the database closes.
+	stopListener := startChangeListener(store, log)
+	defer stopListener()
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	log.Info("listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL)
