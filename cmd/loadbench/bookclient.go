@@ -117,25 +117,39 @@ const (
 // visitor from address ip. It returns the manage page the booking
 // redirected to.
 func (c *bookClient) book(ctx context.Context, contactURL, ip string) (outcome, string, error) {
+	f, out, err := c.openContact(ctx, contactURL, ip)
+	if f == nil {
+		return out, "", err
+	}
+	return c.submit(ctx, f, ip)
+}
+
+// openContact loads the contact step and returns its form, or why not.
+func (c *bookClient) openContact(ctx context.Context, contactURL, ip string) (*form, outcome, error) {
 	header := http.Header{"X-Forwarded-For": {ip}}
 	doc, status, err := getPage(ctx, c.http, contactURL, header)
 	switch {
 	case err != nil:
-		return failed, "", fmt.Errorf("contact step: %w", err)
+		return nil, failed, fmt.Errorf("contact step: %w", err)
 	case status == http.StatusUnprocessableEntity:
 		// The selection no longer holds (the event filled up since the
 		// list was read): the event page comes back with the reason.
-		return refused, "", nil
+		return nil, refused, nil
 	case status != http.StatusOK:
-		return failed, "", fmt.Errorf("contact step: GET %s: %d", contactURL, status)
+		return nil, failed, fmt.Errorf("contact step: GET %s: %d", contactURL, status)
 	}
 	f, err := parseForm(doc, contactURL, "form.gb-contact")
 	if err != nil {
-		return failed, "", err
+		return nil, failed, err
 	}
 	if f.Method != http.MethodPost {
-		return failed, "", fmt.Errorf("contact form method %s, want POST", f.Method)
+		return nil, failed, fmt.Errorf("contact form method %s, want POST", f.Method)
 	}
+	return f, booked, nil
+}
+
+// submit fills in the contact form as a new visitor and posts it.
+func (c *bookClient) submit(ctx context.Context, f *form, ip string) (outcome, string, error) {
 	n := c.phone.Add(1) % 10_000_000
 	f.Values.Set("first_name", "Load")
 	f.Values.Set("last_name", fmt.Sprintf("Visitor %d", n))

@@ -10,10 +10,12 @@ import (
 // pgbench on a scratch database, round by round.
 func (b *runner) bookings(ctx context.Context, base string, n int) error {
 	progress("postgres, %d events: preparing pgbench (scale %d) and the booking visitors", n, b.cfg.PgbenchScale)
-	pb, err := preparePgbench(ctx, b.pg, b.cfg.BenchDB+"_pgbench", b.cfg.PgbenchScale, b.cfg.Clients, b.dir)
+	scratch := b.cfg.BenchDB + "_pgbench"
+	pb, err := preparePgbench(ctx, b.pg, scratch, b.cfg.PgbenchScale, b.cfg.Clients, b.dir)
 	if err != nil {
 		return err
 	}
+	defer b.pg.drop(context.WithoutCancel(ctx), scratch) //nolint:errcheck // a leftover scratch database is harmless
 	c := newBookClient(base, "demo", b.cfg.Clients)
 	urls, err := c.contactURLs(ctx, b.cfg.BookEvents, b.cfg.Clients)
 	if err != nil {
@@ -46,6 +48,12 @@ func (b *runner) bookings(ctx context.Context, base string, n int) error {
 		if err == nil {
 			res.Stats, res.HasStats = after.minus(before), true
 		}
+	}
+	progress("postgres: counting the statements of a booking")
+	if sc, err := b.countStatements(ctx); err != nil {
+		b.rep.Notes = append(b.rep.Notes, "Statement count failed: "+err.Error())
+	} else {
+		res.Statements = &sc
 	}
 	b.rep.Bookings = res
 	return nil

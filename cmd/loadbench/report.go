@@ -46,6 +46,10 @@ func (r *report) markdown() string {
 		if br.FirstErr != "" {
 			fmt.Fprintf(&b, "\nFirst failure: %s\n", br.FirstErr)
 		}
+		if sc := br.Statements; sc != nil {
+			fmt.Fprintf(&b, "\nSQL statements per booking (counted at the PostgreSQL protocol, %d bookings one at a time, BEGIN and COMMIT included): "+
+				"%.1f for the contact step, %.1f for the booking, %.1f in all.\n", calibrationBookings, sc.Contact, sc.Book, sc.Contact+sc.Book)
+		}
 		if br.HasStats && br.Booked > 0 {
 			n := float64(br.Booked)
 			fmt.Fprintf(&b, "\nPer booking, from pg_stat_database over the booking rounds (the SMS worker's sending included): "+

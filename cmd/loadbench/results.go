@@ -34,6 +34,8 @@ type bookingResult struct {
 	// worker's sending included); zero when unavailable.
 	Stats    dbStats
 	HasStats bool
+	// Statements are counted on a few bookings made one at a time.
+	Statements *statementCounts
 }
 
 // report is everything one loadbench run measured.
