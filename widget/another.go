@@ -14,7 +14,16 @@ import (
 const AnotherShown = 3
 
 // maxCandidates bounds the Book another list; a weekly class has about a
-// year of dates in it.
+// year of dates in it. It is also the cost bound of the block: one query
+// reads at most this many rows, seeking the (location, service, team
+// member, start) index (migration 0007), however many events there are.
+//
+// The weekday filter works on these same candidates in Go rather than in
+// SQL. The weekday is the location's (DST included), which SQLite cannot
+// compute, and a WHERE on it could use no index: asking for a weekday the
+// class never meets on would read every future event of the class. The
+// chips are built from the candidates too, so a chip never promises dates
+// the filter cannot show.
 const maxCandidates = 60
 
 // AnotherItem is one date offered in Book another.
