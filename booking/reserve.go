@@ -335,6 +335,13 @@ type lockedEventRow struct {
 // id order) and reads them, their service and team member, and whether
 // clientID's visitor already has an active booking in each, in one
 // statement. Missing events are missing from the map.
+//
+// After waiting for a lock PostgreSQL returns the event's newest row, but
+// the rest is read as the statement began. held may therefore miss a
+// booking committed during the wait: not a new one (bookings of one client
+// queue on its row before they get here), only one moved in by staff, and
+// the unique index bookings_active_unique still refuses that at the insert.
+// Seats are not judged from these rows: the conditional UPDATE does that.
 func (s *Store) lockAndLoadEvents(ctx context.Context, tx bun.Tx, ids []int64, clientID int64, visitor string) (map[int64]*lockedEvent, error) {
 	var rows []lockedEventRow
 	q := tx.NewSelect().Model(&rows).
