@@ -36,6 +36,7 @@ func main() {
 		<-ctx.Done()
 		stop()
 	}()
+	applyMemoryLimit(os.Getenv)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	if err == nil {
 		return
