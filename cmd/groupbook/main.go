@@ -3,7 +3,8 @@
 //
 //	groupbook [serve]                 run the server (the default)
 //	groupbook migrate                 apply database migrations and exit
-//	groupbook demo                    fresh SQLite database with demo data, then serve
+//	groupbook demo [-events N]        fresh SQLite database with demo data, then serve
+//	                                  (-reset-postgres: a PostgreSQL groupbook_bench* database)
 //	groupbook admin create --email E --name N [--role owner|staff]
 //
 // Configuration comes from GROUPBOOK_* environment variables; flags override
@@ -58,6 +59,8 @@ commands:
   serve         run the server (default)
   migrate       apply database migrations and exit
   demo          recreate an SQLite database with demo data, then serve
+                (-events N adds N future events; -reset-postgres with a
+                postgres:// URL recreates a database named groupbook_bench*)
   admin create  create an admin user: --email E --name N [--role owner|staff]
                 (password from GROUPBOOK_ADMIN_PASSWORD or the first line of stdin)
 

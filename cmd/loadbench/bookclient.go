@@ -48,6 +48,15 @@ func newBookClient(base, slug string, conns int) *bookClient {
 // returns the URL its Continue button goes to: the contact step for one
 // seat in that event.
 func (c *bookClient) contactURLs(ctx context.Context, n, workers int) ([]string, error) {
+	events, err := c.eventURLs(ctx, n)
+	if err != nil {
+		return nil, err
+	}
+	return c.contactURLsOf(ctx, events, workers)
+}
+
+// eventURLs reads up to n bookable events' links from the list.
+func (c *bookClient) eventURLs(ctx context.Context, n int) ([]string, error) {
 	var events []string
 	page, header := c.base+"/w/"+c.slug, http.Header{}
 	for len(events) < n && page != "" {
@@ -69,6 +78,12 @@ func (c *bookClient) contactURLs(ctx context.Context, n, workers int) ([]string,
 	if len(events) == 0 {
 		return nil, fmt.Errorf("the list of %s has no bookable event", c.slug)
 	}
+	return events, nil
+}
+
+// contactURLsOf opens each event page, workers at a time, and returns
+// where their Continue buttons go.
+func (c *bookClient) contactURLsOf(ctx context.Context, events []string, workers int) ([]string, error) {
 	out := make([]string, len(events))
 	errs := make([]error, len(events))
 	var wg sync.WaitGroup

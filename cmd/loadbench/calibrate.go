@@ -46,11 +46,14 @@ func (b *runner) countStatements(ctx context.Context) (statementCounts, error) {
 	}
 	c := newBookClient(base, "demo", 1)
 	// Fresh events, beyond the ones the load used.
-	urls, err := c.contactURLs(ctx, b.cfg.BookEvents+calibrationBookings, 4)
+	events, err := c.eventURLs(ctx, b.cfg.BookEvents+calibrationBookings)
 	if err != nil {
 		return statementCounts{}, err
 	}
-	urls = urls[max(0, len(urls)-calibrationBookings):]
+	urls, err := c.contactURLsOf(ctx, events[max(0, len(events)-calibrationBookings):], 4)
+	if err != nil {
+		return statementCounts{}, err
+	}
 	var contact, book int64
 	n := 0
 	for _, u := range urls {
