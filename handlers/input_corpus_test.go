@@ -27,7 +27,7 @@ var corpusBad = []string{"a\x00b", "a\xffb", "a\x1b[2Jb"}
 // every page.
 var corpusQuery = []string{
 	"lang", "embed", "parent", "gbframe", "utm_source", "utm_medium", "utm_campaign", "pv",
-	"event", "seats", "also", "wd", "all", "offset", "service", "member",
+	"event", "seats", "also", "wd", "all", "offset", "after", "service", "member",
 	"q", "phone", "date", "view", "new", "saved", "cancelled", "done", "to", "n", "next", "time", "prevday",
 }
 
