@@ -110,6 +110,7 @@ type outboxWriter struct {
 	batched bool
 	msgs    []OutboxMessage
 	rates   []rateEvent
+	phoneOK map[string]bool
 }
 
 func newOutboxWriter(ctx context.Context, tx bun.Tx, locationID int64, now time.Time) (*outboxWriter, error) {
@@ -203,7 +204,7 @@ func (w *outboxWriter) add(ctx context.Context, kind, phone, lang string, groupI
 // not cost the studio); a widget client's messages count against the SMS
 // limits.
 func (w *outboxWriter) decide(ctx context.Context, phone string) (status, reason string, err error) {
-	if !phoneAllowed(w.allowed, phone) {
+	if !w.phoneAllowed(phone) {
 		return OutboxSuppressed, "country:" + cmp.Or(PhoneCountry(phone), "?"), nil
 	}
 	if w.origin == nil {
@@ -214,6 +215,21 @@ func (w *outboxWriter) decide(ctx context.Context, phone string) (status, reason
 		return OutboxPending, "", err
 	}
 	return OutboxSuppressed, reason, nil
+}
+
+// phoneAllowed is phoneAllowed for the location's countries, parsing each
+// phone once per writer: a booking's messages all go to one phone, and
+// parsing a number is the costliest step of deciding.
+func (w *outboxWriter) phoneAllowed(phone string) bool {
+	if ok, seen := w.phoneOK[phone]; seen {
+		return ok
+	}
+	ok := phoneAllowed(w.allowed, phone)
+	if w.phoneOK == nil {
+		w.phoneOK = map[string]bool{}
+	}
+	w.phoneOK[phone] = ok
+	return ok
 }
 
 // reminder queues a booking's reminder, unless reminders are off or the

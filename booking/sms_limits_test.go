@@ -435,8 +435,8 @@ func TestAddressKey(t *testing.T) {
 
 // BenchmarkReserveSMS measures a one-event booking with SMS on (the
 // "booked" message and a reminder), made by staff (no limits) and through
-// the widget (every message counted against four keys, under their locks
-// on PostgreSQL): the cost of the limits.
+// the widget (every message counted against four keys, the phone's and
+// the address's under their locks on PostgreSQL): the cost of the limits.
 func BenchmarkReserveSMS(b *testing.B) {
 	for _, kind := range []string{booktest.SQLite, booktest.Postgres} {
 		for _, who := range []string{"staff", "widget"} {
