@@ -64,6 +64,11 @@ func (s *Store) Listen(ctx context.Context, log *slog.Logger) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	if n := s.db.DB.Stats().MaxOpenConnections; n == 1 {
+		// Holding the pool's only connection would stall every request.
+		log.Warn("one database connection only: widget caching stays off (no change listener)")
+		return
+	}
 	backoff := 100 * time.Millisecond
 	for ctx.Err() == nil {
 		start := time.Now()

@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"log/slog"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 
@@ -27,6 +28,9 @@ type widgetHandlers struct {
 	log      *slog.Logger
 	// pages caches whole list and event responses (nil: off).
 	pages *pageCache
+	// langs are the language switcher's entries (see langOptions).
+	langsOnce sync.Once
+	langs     []langOption
 }
 
 func addWidgetRoutes(r *gin.Engine, d Deps) {

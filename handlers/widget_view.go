@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -107,8 +108,9 @@ func (h *widgetHandlers) newWidgetView(c *gin.Context, link *booking.Link, cat *
 	v.L = h.locales.Localizer(v.Lang)
 	v.Framed = v.carry.Get("embed") == "1" || c.GetHeader("Sec-Fetch-Dest") == "iframe"
 	v.Frame, v.Parent = v.carry.Get("gbframe"), v.carry.Get("parent")
-	for _, code := range h.locales.Languages() {
-		v.Langs = append(v.Langs, langOption{Code: code, Name: h.locales.Localizer(code).T("language_name"), Current: code == v.Lang})
+	v.Langs = h.langOptions()
+	for i := range v.Langs {
+		v.Langs[i].Current = v.Langs[i].Code == v.Lang
 	}
 	switch {
 	case c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead:
@@ -192,4 +194,15 @@ func truncateRunes(s string, n int) string {
 		return string(r[:n])
 	}
 	return s
+}
+
+// langOptions returns a fresh copy of the language switcher's entries,
+// each language named in itself; the names are looked up once.
+func (h *widgetHandlers) langOptions() []langOption {
+	h.langsOnce.Do(func() {
+		for _, code := range h.locales.Languages() {
+			h.langs = append(h.langs, langOption{Code: code, Name: h.locales.Localizer(code).T("language_name")})
+		}
+	})
+	return slices.Clone(h.langs)
 }

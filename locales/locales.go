@@ -64,6 +64,7 @@ type Bundle struct {
 	langs      []string // fallbackLang first, then the rest sorted
 	matcher    language.Matcher
 	localizers map[string]*Localizer
+	matches    matchMemo
 }
 
 // Load parses the embedded message files. It fails on a file that is not
@@ -205,6 +206,20 @@ const maxCandidateLen = 1024
 // Empty, malformed and unsupported candidates are skipped ("de-DE" falls
 // through to the next one); when none fits the result is "en".
 func (b *Bundle) Match(candidates ...string) string {
+	key, ok := memoKey(candidates)
+	if ok {
+		if lang, hit := b.matches.get(key); hit {
+			return lang
+		}
+	}
+	lang := b.match(candidates)
+	if ok {
+		b.matches.put(key, lang)
+	}
+	return lang
+}
+
+func (b *Bundle) match(candidates []string) string {
 	for _, c := range candidates {
 		for _, tag := range parseCandidate(c) {
 			// High, not just any confidence: the matcher answers every tag
