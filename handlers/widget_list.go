@@ -14,6 +14,7 @@ type widgetListPage struct {
 	ServiceID, MemberID int64
 	PrevDay             string // the last day shown before this page, so its heading is not repeated
 	MoreURL             string
+	Rows                []listDay // Listing.Days ready to print (listRows)
 }
 
 // list shows the link's upcoming events; with ?offset= and htmx, only the
@@ -33,6 +34,7 @@ func (h *widgetHandlers) list(c *gin.Context) {
 		shown = append(shown, d.Events...)
 	}
 	h.cacheable(c, link, shown...)
+	listRows(v, v.Page.(*widgetListPage))
 	if v.Page.(*widgetListPage).Offset() > 0 {
 		h.render(c, 200, "widget_list", v, "more")
 		return
