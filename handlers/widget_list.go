@@ -15,15 +15,13 @@ type widgetListPage struct {
 	ServiceID, MemberID int64
 	PrevDay             string // the last day shown before this page, so its heading is not repeated
 	MoreURL             string
-	more                bool // a "Show more" page (it has a page key)
+	Rows                []listDay // Listing.Days ready to print (listRows)
+	more                bool      // a "Show more" page (it has a page key)
 }
 
 // list shows the link's upcoming events; with ?after= and htmx, only the
 // next page ("Show more").
 func (h *widgetHandlers) list(c *gin.Context) {
-	if redirectOffset(c) {
-		return
-	}
 	link, cat, ok := h.open(c)
 	if !ok {
 		return
@@ -38,6 +36,7 @@ func (h *widgetHandlers) list(c *gin.Context) {
 		shown = append(shown, d.Events...)
 	}
 	h.cacheable(c, link, shown...)
+	listRows(v, v.Page.(*widgetListPage))
 	if v.Page.(*widgetListPage).more {
 		h.render(c, 200, "widget_list", v, "more")
 		return

@@ -42,9 +42,15 @@ func addWidgetRoutes(r *gin.Engine, d Deps) {
 	// Pages are compressed on the fly (assets come precompressed); the
 	// list and event pages, read far more often than anything changes,
 	// are served from the page cache while the data version holds.
-	cached := r.Group("", h.compressed(true))
-	cached.GET("/w/:slug", h.list)
-	cached.GET("/w/:slug/e/:event", h.event)
+	cached := h.compressed(true)
+	// An old ?offset= link is redirected before the cache looks for its
+	// key, which costs the link's lookup: the redirect needs no database.
+	r.GET("/w/:slug", func(c *gin.Context) {
+		if redirectOffset(c) {
+			c.Abort()
+		}
+	}, cached, h.list)
+	r.GET("/w/:slug/e/:event", cached, h.event)
 	g := r.Group("", h.compressed(false))
 	g.GET("/w/:slug/contact", h.contact)
 	g.POST("/w/:slug/book", h.book)
