@@ -55,7 +55,7 @@ func (s *Store) CancelByAdmin(ctx context.Context, bookingID int64) (*Booking, e
 
 func (s *Store) cancel(ctx context.Context, bookingID int64, by string, origin *smsOrigin, allow func(*Booking, *Event) error) (*Booking, error) {
 	var out *Booking
-	err := s.inTx(ctx, func(tx bun.Tx) error {
+	err := s.inSeatsTx(ctx, func(tx bun.Tx) error {
 		b, err := s.lockBooking(ctx, tx, bookingID)
 		if err != nil {
 			return err

@@ -18,7 +18,7 @@ func sortIDs(ids []int64) { slices.Sort(ids) }
 // the old seats and taking the new ones in one transaction.
 func (s *Store) MoveBooking(ctx context.Context, bookingID, toEventID int64) (*Booking, error) {
 	var out *Booking
-	err := s.inTx(ctx, func(tx bun.Tx) error {
+	err := s.inSeatsTx(ctx, func(tx bun.Tx) error {
 		b, err := s.lockBooking(ctx, tx, bookingID, toEventID)
 		if err != nil {
 			return err
@@ -76,7 +76,7 @@ func (s *Store) ChangeSeats(ctx context.Context, bookingID int64, seats int) (*B
 		return nil, FieldErrors{"seats": MsgSeatsOutOfRange}
 	}
 	var out *Booking
-	err := s.inTx(ctx, func(tx bun.Tx) error {
+	err := s.inSeatsTx(ctx, func(tx bun.Tx) error {
 		b, err := s.lockBooking(ctx, tx, bookingID)
 		if err != nil {
 			return err

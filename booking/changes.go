@@ -25,6 +25,11 @@ const ChangesChannel = "groupbook_changes"
 // processes share a PostgreSQL instead.
 type changes struct {
 	gen atomic.Uint64
+	// cat is the version of what widget.Flow.Open loads (links, locations,
+	// services, team members, settings): bumped by every write except the
+	// booking paths', so a stream of bookings does not make every widget
+	// request load the link and its catalog again.
+	cat atomic.Uint64
 	// live is true while caching may trust gen: always on SQLite, and on
 	// PostgreSQL only while the listener is connected (a change another
 	// process makes is otherwise never seen).
@@ -38,17 +43,43 @@ func (s *Store) Generation() (gen uint64, cacheable bool) {
 	return s.changes.gen.Load(), s.changes.live.Load()
 }
 
+// CatalogGeneration is Generation for the link and catalog cache: it moves
+// with every change except bookings (seat counts), which Generation also
+// counts.
+func (s *Store) CatalogGeneration() (gen uint64, cacheable bool) {
+	return s.changes.cat.Load(), s.changes.live.Load()
+}
+
 // Changed bumps the data version: every cached page and catalog is stale.
 // Writes made through the store bump it themselves; this is for anything
 // else (tests, a change made behind the store's back).
-func (s *Store) Changed() { s.changes.gen.Add(1) }
+func (s *Store) Changed() { s.bump(bumpAll) }
+
+// bumpKind is what a write's end makes stale.
+type bumpKind int
+
+const (
+	bumpNone  bumpKind = iota // nothing a widget shows (quietTurn)
+	bumpSeats                 // events' seats and bookings: pages, not the catalog
+	bumpAll                   // anything: pages and the catalog
+)
+
+func (s *Store) bump(k bumpKind) {
+	switch k {
+	case bumpAll:
+		s.changes.cat.Add(1)
+		s.changes.gen.Add(1)
+	case bumpSeats:
+		s.changes.gen.Add(1)
+	}
+}
 
 // quietTurn is writeTurn for writes no widget page shows (staff sessions,
 // sign-in throttling, rate counters, SMS codes and the outbox worker's
 // claims): they leave the data version alone, so the worker's polling does
 // not empty the caches.
 func (s *Store) quietTurn(ctx context.Context) func() {
-	return s.turn(ctx, false)
+	return s.turn(ctx, bumpNone)
 }
 
 // Listen keeps a PostgreSQL connection listening on ChangesChannel until
@@ -110,12 +141,23 @@ func (s *Store) listenOnce(ctx context.Context) error {
 		s.Changed()
 		s.changes.live.Store(true)
 		for {
-			if _, err := pc.WaitForNotification(ctx); err != nil {
+			n, err := pc.WaitForNotification(ctx)
+			if err != nil {
 				s.changes.live.Store(false)
 				// The connection is mid-wait or broken: never reuse it.
 				return fmt.Errorf("listen: wait: %w", errors.Join(err, driver.ErrBadConn))
 			}
-			s.Changed()
+			s.bump(notifiedBump(n.Payload))
 		}
 	})
+}
+
+// notifiedBump is what another process's change makes stale: the payload
+// is the table (migration 0006). Events hold the seat counts; nothing of
+// them is in the catalog, so a booking elsewhere leaves it cached.
+func notifiedBump(table string) bumpKind {
+	if table == "events" {
+		return bumpSeats
+	}
+	return bumpAll
 }

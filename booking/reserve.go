@@ -74,7 +74,7 @@ func (s *Store) Reserve(ctx context.Context, req ReserveRequest) (*Reservation, 
 	fp := req.fingerprint()
 
 	var res *Reservation
-	err = s.inTx(ctx, func(tx bun.Tx) error {
+	err = s.inSeatsTx(ctx, func(tx bun.Tx) error {
 		var err error
 		res, err = s.reserveTx(ctx, tx, &req, fp, loc, st)
 		return err

@@ -77,15 +77,23 @@ func (s *Store) isPG() bool { return s.db.Dialect().Name() == dialect.PG }
 // contended only by other processes on the same file. It costs no
 // throughput, since SQLite would serialise them anyway.
 func (s *Store) inTx(ctx context.Context, fn func(tx bun.Tx) error) error {
-	return s.inTxTurn(ctx, true, fn)
+	return s.inTxTurn(ctx, bumpAll, fn)
 }
 
 // inQuietTx is inTx for writes no widget page shows (see quietTurn).
 func (s *Store) inQuietTx(ctx context.Context, fn func(tx bun.Tx) error) error {
-	return s.inTxTurn(ctx, false, fn)
+	return s.inTxTurn(ctx, bumpNone, fn)
 }
 
-func (s *Store) inTxTurn(ctx context.Context, bump bool, fn func(tx bun.Tx) error) error {
+// inSeatsTx is inTx for the booking paths (reserve, cancel, move, change
+// seats), which write events' seat counts, bookings, clients and the
+// outbox but never what widget.Flow.Open loads (links, the location, its
+// services and team members): see bumpSeats.
+func (s *Store) inSeatsTx(ctx context.Context, fn func(tx bun.Tx) error) error {
+	return s.inTxTurn(ctx, bumpSeats, fn)
+}
+
+func (s *Store) inTxTurn(ctx context.Context, bump bumpKind, fn func(tx bun.Tx) error) error {
 	defer s.turn(ctx, bump)()
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		return fn(tx)
@@ -103,15 +111,11 @@ func (s *Store) inTxTurn(ctx context.Context, bump bool, fn func(tx bun.Tx) erro
 // Ending a turn bumps the data version (changes.go) on both databases:
 // the write has committed by then, so a page cached before it is stale.
 func (s *Store) writeTurn(ctx context.Context) func() {
-	return s.turn(ctx, true)
+	return s.turn(ctx, bumpAll)
 }
 
-func (s *Store) turn(ctx context.Context, bump bool) func() {
-	done := func() {
-		if bump {
-			s.Changed()
-		}
-	}
+func (s *Store) turn(ctx context.Context, bump bumpKind) func() {
+	done := func() { s.bump(bump) }
 	if s.writers == nil {
 		return done
 	}

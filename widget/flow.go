@@ -52,7 +52,7 @@ func (c *Catalog) Local(t time.Time) time.Time { return t.In(c.Zone) }
 // version is read before loading, so a write during the load leaves the
 // entry stale at once). They are shared: callers must not modify them.
 func (f *Flow) Open(ctx context.Context, slug string) (*booking.Link, *Catalog, error) {
-	gen, cacheable := f.Store.Generation()
+	gen, cacheable := f.Store.CatalogGeneration()
 	if cacheable {
 		if link, cat, ok := f.opened.get(slug, gen); ok {
 			return link, cat, nil

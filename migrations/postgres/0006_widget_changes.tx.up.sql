@@ -7,7 +7,8 @@
 CREATE OR REPLACE FUNCTION groupbook_notify_change() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM pg_notify('groupbook_changes', '');
+    -- The table tells the listener what went stale (booking.notifiedBump).
+    PERFORM pg_notify('groupbook_changes', TG_TABLE_NAME);
     RETURN NULL;
 END;
 $$;
