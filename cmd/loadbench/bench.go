@@ -167,6 +167,7 @@ func (b *runner) measure(ctx context.Context, db string, n int) error {
 			r.Base = append(r.Base, base.ReqPerSec)
 			r.Rate = append(r.Rate, got.ReqPerSec)
 			r.P50, r.P99 = append(r.P50, got.P50), append(r.P99, got.P99)
+			r.BaseP50, r.BaseP99 = append(r.BaseP50, base.P50), append(r.BaseP99, base.P99)
 			r.Bad += got.Non2xx + got.Errors
 		}
 		if r.Bad > 0 {

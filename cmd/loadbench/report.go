@@ -18,13 +18,15 @@ func (r *report) markdown() string {
 
 	if len(r.Pages) > 0 {
 		b.WriteString("### Widget pages against Gin hello-world\n\n")
-		b.WriteString("| database | extra events | page | req/s | baseline req/s | ratio | p50 | p99 | p99/p50 | errors |\n")
-		b.WriteString("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+		b.WriteString("| database | extra events | page | req/s | baseline req/s | ratio | p50 | p99 | p99/p50 | baseline p99/p50 | errors |\n")
+		b.WriteString("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 		for _, p := range r.Pages {
 			rate, base := median(p.Rate), median(p.Base)
 			p50, p99 := medianDuration(p.P50), medianDuration(p.P99)
-			fmt.Fprintf(&b, "| %s | %d | %s | %.0f | %.0f | %s | %s | %s | %s | %d |\n",
-				p.DB, p.Events, p.Target, rate, base, percent(rate, base), ms(p50), ms(p99), times(float64(p99), float64(p50)), p.Bad)
+			b50, b99 := medianDuration(p.BaseP50), medianDuration(p.BaseP99)
+			fmt.Fprintf(&b, "| %s | %d | %s | %.0f | %.0f | %s | %s | %s | %s | %s | %d |\n",
+				p.DB, p.Events, p.Target, rate, base, percent(rate, base), ms(p50), ms(p99),
+				times(float64(p99), float64(p50)), times(float64(b99), float64(b50)), p.Bad)
 		}
 		b.WriteString("\n")
 		for _, p := range r.Pages {

@@ -4,14 +4,18 @@ import "time"
 
 // pageResult is one target's rounds against the baseline's.
 type pageResult struct {
-	DB        string
-	Events    int
-	Target    string
-	Rate      []float64
-	Base      []float64
-	P50, P99  []time.Duration
-	Bad       int64 // non-2xx/3xx responses and socket errors, all rounds
-	BadSample string
+	DB       string
+	Events   int
+	Target   string
+	Rate     []float64
+	Base     []float64
+	P50, P99 []time.Duration
+	// The baseline's own latency tail in the same rounds: on a machine
+	// whose cores wrk and the server share, even hello-world's p99 is many
+	// times its p50.
+	BaseP50, BaseP99 []time.Duration
+	Bad              int64 // non-2xx/3xx responses and socket errors, all rounds
+	BadSample        string
 }
 
 // memResult is the server's memory after one database's runs.
