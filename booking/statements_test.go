@@ -2,52 +2,12 @@ package booking_test
 
 import (
 	"context"
-	"strings"
-	"sync"
 	"testing"
 
 	"github.com/uptrace/bun"
 
 	"groupbook/booking/booktest"
 )
-
-// statementLog records every statement bun sends, BEGIN and COMMIT
-// included: each is one round trip to the database.
-type statementLog struct {
-	mu    sync.Mutex
-	on    bool
-	texts []string
-}
-
-func (l *statementLog) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context {
-	return ctx
-}
-
-func (l *statementLog) AfterQuery(_ context.Context, ev *bun.QueryEvent) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.on {
-		l.texts = append(l.texts, ev.Query)
-	}
-}
-
-// record returns the statements fn sent.
-func (l *statementLog) record(fn func()) []string {
-	l.mu.Lock()
-	l.on, l.texts = true, nil
-	l.mu.Unlock()
-	fn()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.on = false
-	return l.texts
-}
-
-func logStatements(db *bun.DB) *statementLog {
-	l := new(statementLog)
-	db.AddQueryHook(l)
-	return l
-}
 
 // maxReserveStatements bounds the statements of a one-event widget
 // booking with SMS on (the "booked" message and a reminder), BEGIN and
@@ -63,16 +23,16 @@ func TestReserveStatementCount(t *testing.T) {
 		f := booktest.Seed(t, db)
 		enableSMS(t, f, 24)
 		evs := f.YogaEvents(t, 2, 10)
-		log := logStatements(db)
+		log := booktest.LogStatements(db)
 		for i, ev := range evs {
 			r := req(f, i, 1, ev)
 			r.ClientIP, r.Key = "198.51.100.7", "count-"+string(rune('a'+i))
 			var err error
-			got := log.record(func() { _, err = f.Store.Reserve(ctx, r) })
+			got := log.Record(func() { _, err = f.Store.Reserve(ctx, r) })
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Logf("booking %d: %d statements:\n%s", i, len(got), strings.Join(got, "\n"))
+			t.Logf("booking %d: %d statements:\n%s", i, len(got), booktest.Queries(got))
 			if len(got) > maxReserveStatements {
 				t.Errorf("booking %d took %d statements, at most %d allowed", i, len(got), maxReserveStatements)
 			}

@@ -1,46 +1,12 @@
 package handlers
 
 import (
-	"context"
-	"strings"
-	"sync"
 	"testing"
 
 	"github.com/uptrace/bun"
 
 	"groupbook/booking/booktest"
 )
-
-// statementCounter records the statements bun sends while on, BEGIN and
-// COMMIT included: each is one round trip to the database.
-type statementCounter struct {
-	mu    sync.Mutex
-	on    bool
-	texts []string
-}
-
-func (c *statementCounter) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context {
-	return ctx
-}
-
-func (c *statementCounter) AfterQuery(_ context.Context, ev *bun.QueryEvent) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.on {
-		c.texts = append(c.texts, ev.Query)
-	}
-}
-
-func (c *statementCounter) record(fn func()) []string {
-	c.mu.Lock()
-	c.on, c.texts = true, nil
-	c.mu.Unlock()
-	fn()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.on = false
-	return c.texts
-}
 
 // maxWidgetBookingStatements bounds the statements of one widget booking
 // over HTTP, the contact step (GET) and the booking (POST) together, for
@@ -57,11 +23,10 @@ func TestWidgetBookingStatementCount(t *testing.T) {
 		e := newWidgetEnv(t, db)
 		enableSMSFor(t, e.f)
 		evs := e.f.YogaEvents(t, 3, 10)
-		counter := new(statementCounter)
-		db.AddQueryHook(counter)
+		counter := booktest.LogStatements(db)
 		for i, ev := range evs {
 			var ct, done *page
-			got := counter.record(func() {
+			got := counter.Record(func() {
 				ct = e.contactForm(ev, "1")
 				if ct.code != 200 {
 					return
@@ -73,7 +38,7 @@ func TestWidgetBookingStatementCount(t *testing.T) {
 			if ct.code != 200 || done == nil || done.code != 303 {
 				t.Fatalf("booking %d did not go through: contact %d", i, ct.code)
 			}
-			t.Logf("booking %d: %d statements:\n%s", i, len(got), strings.Join(got, "\n"))
+			t.Logf("booking %d: %d statements:\n%s", i, len(got), booktest.Queries(got))
 			if len(got) > maxWidgetBookingStatements {
 				t.Errorf("booking %d took %d statements, at most %d allowed", i, len(got), maxWidgetBookingStatements)
 			}

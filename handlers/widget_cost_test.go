@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -32,8 +31,7 @@ func TestWidgetCostDoesNotGrowWithEvents(t *testing.T) {
 		t.Skip("seeds 20,000 events")
 	}
 	booktest.Each(t, func(t *testing.T, db *bun.DB) {
-		rec := &stmtRecorder{}
-		db.AddQueryHook(rec)
+		rec := booktest.LogStatements(db)
 		e := newWidgetEnv(t, db)
 		f := e.f
 		pg := db.Dialect().Name().String() == "pg"
@@ -98,7 +96,7 @@ type pageCost struct {
 // measureWidgetPages requests every widget page on the location with n
 // events and returns each one's cost. On SQLite it fails the test for any
 // plan that reads events other than by an index seek on all its filters.
-func measureWidgetPages(t *testing.T, e *widgetEnv, rec *stmtRecorder, n int) map[string]pageCost {
+func measureWidgetPages(t *testing.T, e *widgetEnv, rec *booktest.StatementLog, n int) map[string]pageCost {
 	t.Helper()
 	f := e.f
 	yoga, sofie := itoa64(f.Yoga.ID), itoa64(f.Sofie.ID)
@@ -148,9 +146,8 @@ func measureWidgetPages(t *testing.T, e *widgetEnv, rec *stmtRecorder, n int) ma
 		// link and catalog cache would otherwise answer without the
 		// database, and that is not what this test is about.
 		e.f.Store.Changed()
-		rec.start()
-		p := e.get(path, headers...)
-		stmts := rec.stop()
+		var p *page
+		stmts := rec.Record(func() { p = e.get(path, headers...) })
 		switch {
 		case strings.HasPrefix(name, "old offset"):
 			if p.code != http.StatusFound || len(stmts) != 0 {
@@ -166,19 +163,19 @@ func measureWidgetPages(t *testing.T, e *widgetEnv, rec *stmtRecorder, n int) ma
 		c := pageCost{statements: len(stmts)}
 		var worst int64
 		for _, s := range stmts {
-			if offsetClause.MatchString(s.query) {
-				t.Errorf("%s: an OFFSET reads and drops every row before the page:\n%s", name, s.query)
+			if offsetClause.MatchString(s.Query) {
+				t.Errorf("%s: an OFFSET reads and drops every row before the page:\n%s", name, s.Query)
 			}
 			if e.db.Dialect().Name().String() == "pg" {
 				var shape []string
 				r := pgRowsExamined(t, e.db, s, &shape)
 				// A small table is rightly read whole; a large one never.
 				if n >= 20000 && len(shape) > 0 {
-					t.Errorf("%s with %d events: plan %v:\n%s", name, n, shape, s.query)
+					t.Errorf("%s with %d events: plan %v:\n%s", name, n, shape, s.Query)
 				}
 				c.rows += r
 				if r > worst {
-					worst, c.worst = r, s.query
+					worst, c.worst = r, s.Query
 				}
 				continue
 			}
@@ -187,44 +184,6 @@ func measureWidgetPages(t *testing.T, e *widgetEnv, rec *stmtRecorder, n int) ma
 		out[name] = c
 	}
 	return out
-}
-
-// recordedStmt is one statement a page ran.
-type recordedStmt struct {
-	query string
-	args  []any
-}
-
-// stmtRecorder is a bun query hook that records statements while on.
-type stmtRecorder struct {
-	mu    sync.Mutex
-	on    bool
-	stmts []recordedStmt
-}
-
-func (r *stmtRecorder) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context {
-	return ctx
-}
-
-func (r *stmtRecorder) AfterQuery(_ context.Context, ev *bun.QueryEvent) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.on {
-		r.stmts = append(r.stmts, recordedStmt{query: ev.Query, args: ev.QueryArgs})
-	}
-}
-
-func (r *stmtRecorder) start() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.on, r.stmts = true, nil
-}
-
-func (r *stmtRecorder) stop() []recordedStmt {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.on = false
-	return r.stmts
 }
 
 // seedEvents inserts n upcoming events in one location in a few
@@ -270,14 +229,14 @@ func seedEvents(t *testing.T, db *bun.DB, f *booktest.Fixture, n int, shift time
 // a query reads more of a table than it returns.
 // Shape collects what the plan does that costs O(events) on a large
 // table: a sequential scan of events, or a sort.
-func pgRowsExamined(t *testing.T, db *bun.DB, s recordedStmt, shape *[]string) int64 {
+func pgRowsExamined(t *testing.T, db *bun.DB, s booktest.Statement, shape *[]string) int64 {
 	t.Helper()
-	if !strings.HasPrefix(strings.TrimSpace(strings.ToUpper(s.query)), "SELECT") {
+	if !strings.HasPrefix(strings.TrimSpace(strings.ToUpper(s.Query)), "SELECT") {
 		return 0 // EXPLAIN ANALYZE would run a write; the widget's reads are what is measured
 	}
 	var raw string
-	if err := db.QueryRowContext(context.Background(), "EXPLAIN (ANALYZE, FORMAT JSON) "+s.query, s.args...).Scan(&raw); err != nil {
-		t.Fatalf("explain %s: %v", s.query, err)
+	if err := db.QueryRowContext(context.Background(), "EXPLAIN (ANALYZE, FORMAT JSON) "+s.Query, s.Args...).Scan(&raw); err != nil {
+		t.Fatalf("explain %s: %v", s.Query, err)
 	}
 	var plans []struct {
 		Plan map[string]any `json:"Plan"`
@@ -330,14 +289,14 @@ var (
 // scan them, sort in a temp b-tree, or leave one of its equality filters
 // (location, service, team member) out of the index seek: each of those
 // reads more events as the location grows.
-func checkSQLitePlan(t *testing.T, db *bun.DB, page string, s recordedStmt) {
+func checkSQLitePlan(t *testing.T, db *bun.DB, page string, s booktest.Statement) {
 	t.Helper()
-	if !readsEvent.MatchString(s.query) || !strings.HasPrefix(strings.TrimSpace(strings.ToUpper(s.query)), "SELECT") {
+	if !readsEvent.MatchString(s.Query) || !strings.HasPrefix(strings.TrimSpace(strings.ToUpper(s.Query)), "SELECT") {
 		return
 	}
-	rows, err := db.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+s.query, s.args...)
+	rows, err := db.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+s.Query, s.Args...)
 	if err != nil {
-		t.Fatalf("explain %s: %v", s.query, err)
+		t.Fatalf("explain %s: %v", s.Query, err)
 	}
 	defer rows.Close()
 	var plan []string
@@ -353,7 +312,7 @@ func checkSQLitePlan(t *testing.T, db *bun.DB, page string, s recordedStmt) {
 		t.Fatal(err)
 	}
 	text := strings.Join(plan, "\n")
-	bad := func(why string) { t.Errorf("%s: %s\n%s\nplan:\n%s", page, why, s.query, text) }
+	bad := func(why string) { t.Errorf("%s: %s\n%s\nplan:\n%s", page, why, s.Query, text) }
 	var seek string
 	for _, d := range plan {
 		switch {
@@ -368,7 +327,7 @@ func checkSQLitePlan(t *testing.T, db *bun.DB, page string, s recordedStmt) {
 	if strings.Contains(seek, "PRIMARY KEY") {
 		return // one event by id
 	}
-	for _, m := range eqFilter.FindAllStringSubmatch(s.query, -1) {
+	for _, m := range eqFilter.FindAllStringSubmatch(s.Query, -1) {
 		if !strings.Contains(seek, m[1]+"=?") {
 			bad("does not seek on " + m[1])
 		}
