@@ -2,7 +2,6 @@ package booking_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -73,20 +72,9 @@ func TestGenerationAcrossProcesses(t *testing.T) {
 		if _, ok := b.Generation(); ok {
 			t.Fatal("PostgreSQL store cacheable without a listener: other processes' writes would go unseen")
 		}
-		ctx, cancel := context.WithCancel(context.Background())
-		var wg sync.WaitGroup
-		wg.Add(1)
-		go func() { defer wg.Done(); b.Listen(ctx, nil) }()
-		stopped := false
-		stop := func() {
-			if !stopped {
-				stopped = true
-				cancel()
-				wg.Wait()
-			}
-		}
-		defer stop()
-		g0 := waitCacheable(t, b)
+		ctx := context.Background()
+		stop := booktest.Listen(t, b)
+		g0, _ := b.Generation()
 		c0, _ := b.CatalogGeneration()
 		ev := f.Event(t, f.Yoga, f.Sofie, f.Now.Add(48*time.Hour), 5) // written by "process" A
 		g1 := waitMoved(t, b.Generation, g0, "B's version did not change after A's write")
@@ -116,20 +104,6 @@ func TestGenerationAcrossProcesses(t *testing.T) {
 			t.Error("B still cacheable after its listener stopped")
 		}
 	})
-}
-
-func waitCacheable(t *testing.T, st *booking.Store) uint64 {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		if g, ok := st.Generation(); ok {
-			return g
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("listener never connected")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 }
 
 // A booking, its cancellation and a seat change make cached pages stale

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,30 +16,6 @@ import (
 	"groupbook/booking"
 	"groupbook/booking/booktest"
 )
-
-// listen runs st's change listener for the rest of the test (PostgreSQL;
-// on SQLite the store is cacheable without one) and waits until it is
-// connected. The returned function stops it.
-func listen(t *testing.T, st *booking.Store) func() {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() { defer wg.Done(); st.Listen(ctx, nil) }()
-	var once sync.Once
-	stop := func() { once.Do(func() { cancel(); wg.Wait() }) }
-	t.Cleanup(stop)
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		if _, ok := st.Generation(); ok {
-			return stop
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("change listener never connected")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
 
 // seatsShown is the seats-left number the list shows for ev (-1: not
 // listed as bookable).
@@ -82,7 +57,7 @@ func TestWidgetCacheFreshSameProcess(t *testing.T) {
 	booktest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
 		e := newWidgetEnv(t, db)
-		listen(t, e.f.Store)
+		booktest.Listen(t, e.f.Store)
 		evs := e.f.YogaEvents(t, 2, 10)
 		if n := seatsShown(t, e.get("/w/sunrise"), evs[0]); n != 10 {
 			t.Fatalf("%d seats shown, want 10", n)
@@ -173,8 +148,8 @@ func TestWidgetCacheFreshAcrossProcesses(t *testing.T) {
 	storeB.Now = clock
 	b := newTestRouter(t, storeB, clock)
 	b.db, b.f = dbB, f
-	listen(t, f.Store)
-	stopB := listen(t, storeB)
+	booktest.Listen(t, f.Store)
+	stopB := booktest.Listen(t, storeB)
 	ev := f.YogaEvents(t, 1, 10)[0]
 
 	if n := seatsShown(t, b.get("/w/sunrise"), ev); n != 10 {
@@ -211,7 +186,7 @@ func TestWidgetCacheFreshAcrossProcesses(t *testing.T) {
 func TestWidgetCacheExpiresWithTheClock(t *testing.T) {
 	booktest.Each(t, func(t *testing.T, db *bun.DB) {
 		e := newWidgetEnv(t, db)
-		listen(t, e.f.Store)
+		booktest.Listen(t, e.f.Store)
 		link := *e.f.Link
 		link.BufferMin = 60
 		if err := e.f.Store.SaveLink(context.Background(), &link); err != nil {
@@ -293,7 +268,7 @@ func TestWidgetCacheManyQueries(t *testing.T) {
 func TestWidgetCacheVariants(t *testing.T) {
 	booktest.Each(t, func(t *testing.T, db *bun.DB) {
 		e := newWidgetEnv(t, db)
-		listen(t, e.f.Store)
+		booktest.Listen(t, e.f.Store)
 		evs := e.f.YogaEvents(t, 12, 10)
 		type variant struct {
 			gzip, fragment bool
