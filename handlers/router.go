@@ -48,6 +48,9 @@ type Deps struct {
 	// NoPageCache turns the widget's page cache off (benchmarks of the
 	// render itself).
 	NoPageCache bool
+	// pageCache, when set (tests), is the page cache the widget uses, so
+	// a test can look inside it.
+	pageCache *pageCache
 }
 
 // NewRouter builds the Gin engine with the middleware chain and every route.

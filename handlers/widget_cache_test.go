@@ -251,14 +251,17 @@ func TestPageCacheBudget(t *testing.T) {
 // within its budget (checked on the page cache the router uses).
 func TestWidgetCacheManyQueries(t *testing.T) {
 	db := booktest.Open(t, booktest.SQLite)
-	e := newWidgetEnv(t, db)
-	e.f.YogaEvents(t, 3, 10)
+	f := booktest.Seed(t, db)
+	pc := newPageCache(pageCacheBudget, pageCacheMaxEntry)
+	e := newTestRouter(t, f.Store, func() time.Time { return f.Now }, func(d *Deps) { d.pageCache = pc })
+	e.db, e.f = db, f
+	f.YogaEvents(t, 3, 10)
 	for i := range 300 {
 		if p := e.get("/w/sunrise?utm_source=c" + strconv.Itoa(i)); p.code != http.StatusOK {
 			t.Fatalf("%d", p.code)
 		}
 	}
-	n, used := lastPageCache.stats()
+	n, used := pc.stats()
 	if n == 0 || used > pageCacheBudget {
 		t.Errorf("%d entries, %d bytes (budget %d)", n, used, pageCacheBudget)
 	}

@@ -13,9 +13,6 @@ import (
 	"groupbook/widget"
 )
 
-// lastPageCache is the page cache of the router built last, for tests.
-var lastPageCache *pageCache
-
 // widgetHandlers serve the public booking flow.
 type widgetHandlers struct {
 	flow    *widget.Flow
@@ -35,9 +32,8 @@ type widgetHandlers struct {
 
 func addWidgetRoutes(r *gin.Engine, d Deps) {
 	h := &widgetHandlers{flow: d.Flow, locales: d.Locales, views: d.Views, codes: d.Verifier, devCodes: d.DevCodes, baseURL: d.BaseURL, log: d.Log}
-	if !d.NoPageCache {
+	if h.pages = d.pageCache; h.pages == nil && !d.NoPageCache {
 		h.pages = newPageCache(pageCacheBudget, pageCacheMaxEntry)
-		lastPageCache = h.pages
 	}
 	// Pages are compressed on the fly (assets come precompressed); the
 	// list and event pages, read far more often than anything changes,
