@@ -179,8 +179,8 @@ func (h *widgetHandlers) pageKey(c *gin.Context) (string, bool) {
 	if !booking.ValidLanguage(lang) {
 		lang = ""
 	}
-	lang = h.locales.Match(lang, link.DefaultLang, r.Header.Get("Accept-Language"), cat.Location.DefaultLang)
-	framed := strings.TrimSpace(q.Get("embed")) == "1" || r.Header.Get("Sec-Fetch-Dest") == "iframe"
+	lang = h.visitorLang(r, lang, link, cat)
+	framed := isFramed(r, strings.TrimSpace(q.Get("embed")))
 	var b strings.Builder
 	b.Grow(len(r.URL.Path) + len(r.URL.RawQuery) + 32)
 	b.WriteString(r.URL.Path)

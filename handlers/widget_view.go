@@ -94,19 +94,12 @@ func (h *widgetHandlers) newWidgetView(c *gin.Context, link *booking.Link, cat *
 			v.carry.Set(k, val)
 		}
 	}
-	linkLang, locLang := "", ""
-	if link != nil {
-		linkLang = link.DefaultLang
-		if accentRe.MatchString(link.AccentColor) {
-			v.Accent = link.AccentColor
-		}
+	if link != nil && accentRe.MatchString(link.AccentColor) {
+		v.Accent = link.AccentColor
 	}
-	if cat != nil {
-		locLang = cat.Location.DefaultLang
-	}
-	v.Lang = h.locales.Match(v.carry.Get("lang"), linkLang, c.GetHeader("Accept-Language"), locLang)
+	v.Lang = h.visitorLang(c.Request, v.carry.Get("lang"), link, cat)
 	v.L = h.locales.Localizer(v.Lang)
-	v.Framed = v.carry.Get("embed") == "1" || c.GetHeader("Sec-Fetch-Dest") == "iframe"
+	v.Framed = isFramed(c.Request, v.carry.Get("embed"))
 	v.Frame, v.Parent = v.carry.Get("gbframe"), v.carry.Get("parent")
 	v.Langs = h.langOptions()
 	for i := range v.Langs {
@@ -124,6 +117,27 @@ func (h *widgetHandlers) newWidgetView(c *gin.Context, link *booking.Link, cat *
 		v.relink(v.self, nil)
 	}
 	return v
+}
+
+// visitorLang picks the page's language: asked (a checked ?lang=), then
+// the link's default, then the browser's Accept-Language, then the
+// location's default. The page cache keys pages by it (pageKey), so both
+// must decide alike.
+func (h *widgetHandlers) visitorLang(r *http.Request, asked string, link *booking.Link, cat *widget.Catalog) string {
+	linkLang, locLang := "", ""
+	if link != nil {
+		linkLang = link.DefaultLang
+	}
+	if cat != nil {
+		locLang = cat.Location.DefaultLang
+	}
+	return h.locales.Match(asked, linkLang, r.Header.Get("Accept-Language"), locLang)
+}
+
+// isFramed tells whether the page is shown in a frame: the embed script
+// says so (?embed=1), or the browser does.
+func isFramed(r *http.Request, embed string) bool {
+	return embed == "1" || r.Header.Get("Sec-Fetch-Dest") == "iframe"
 }
 
 // relink points the language links at path with query q (the carried
