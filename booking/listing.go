@@ -99,6 +99,16 @@ func (s *Store) CheckBookable(ctx context.Context, link *Link, ev *Event) error 
 	return checkBookable(ev, svc, tm, link, s.now())
 }
 
+// CheckBookableWith is CheckBookable with the event's service and team
+// member already at hand (nil when unknown), as the widget's catalog holds
+// them: the contact step then reads only the events.
+func (s *Store) CheckBookableWith(link *Link, ev *Event, svc *Service, tm *TeamMember) error {
+	if ev.LocationID != link.LocationID {
+		return ErrNotFound
+	}
+	return checkBookable(ev, svc, tm, link, s.now())
+}
+
 // Clock returns the store's current time, so callers judge "upcoming" and
 // cutoffs by the same clock the rules use.
 func (s *Store) Clock() time.Time { return s.now() }

@@ -3,6 +3,8 @@ package handlers
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
+	"io"
 	"sync"
 )
 
@@ -27,4 +29,17 @@ func gzipBytes(b []byte) []byte {
 	w.Close()  //nolint:errcheck // a bytes.Buffer does not fail
 	gzipWriters.Put(w)
 	return out.Bytes()
+}
+
+// gunzipBytes inflates what gzipBytes made.
+func gunzipBytes(b []byte) ([]byte, error) {
+	r, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("gunzip: %w", err)
+	}
+	out, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("gunzip: %w", err)
+	}
+	return out, nil
 }

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bytes"
 	"container/list"
 	"net/http"
 	"sync"
@@ -8,7 +9,7 @@ import (
 )
 
 // pageCache holds whole widget responses (list and event pages and their
-// htmx fragments), plain and gzip-compressed, each valid while the store's
+// htmx fragments), gzip-compressed when worth it, each valid while the store's
 // data version is the one read before it was rendered and until its
 // expiry (the first moment anything on it changes with the clock). Its
 // size is bounded by a byte budget, least recently used first out, so
@@ -23,19 +24,43 @@ type pageCache struct {
 }
 
 // pageEntry is one cached response: status 200, the headers the handler
-// set, and the body both ways.
+// set, and the body. A body worth compressing is kept only compressed,
+// in a slice of exactly its size: the cache is the server's largest live
+// memory, and a rendering buffer's spare capacity or a plain copy beside
+// the gzip one made it hold several times what it counted, which the
+// garbage collector then paid for under the memory limit. Every browser
+// takes gzip; the rare client that does not gets it inflated per request.
 type pageEntry struct {
 	key    string
 	gen    uint64
 	until  time.Time
 	header http.Header // set by the handler (Content-Type, CSP, Vary, ...)
 	drop   []string    // removed by the handler (X-Frame-Options)
-	plain  []byte
-	gz     []byte // nil when the body is too small to be worth compressing
+	body   []byte
+	gz     bool // body is gzip-compressed
+}
+
+// newPageEntry keeps a copy of plain, compressed when worth it.
+func newPageEntry(key string, gen uint64, until time.Time, plain []byte) *pageEntry {
+	e := &pageEntry{key: key, gen: gen, until: until}
+	if len(plain) >= gzipMinSize {
+		e.body, e.gz = bytes.Clone(gzipBytes(plain)), true
+	} else {
+		e.body = bytes.Clone(plain)
+	}
+	return e
+}
+
+// plain is the body uncompressed.
+func (e *pageEntry) plain() ([]byte, error) {
+	if !e.gz {
+		return e.body, nil
+	}
+	return gunzipBytes(e.body)
 }
 
 func (e *pageEntry) size() int {
-	n := len(e.key) + len(e.plain) + len(e.gz) + 256
+	n := len(e.key) + cap(e.body) + 256
 	for k, vs := range e.header {
 		n += len(k)
 		for _, v := range vs {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/rand"
 	"io"
 	"net/http"
 	"strconv"
@@ -220,9 +221,11 @@ func TestWidgetCacheExpiresWithTheClock(t *testing.T) {
 // Crawlers' made-up query strings cannot grow the cache past its budget.
 func TestPageCacheBudget(t *testing.T) {
 	pc := newPageCache(64<<10, 8<<10)
-	body := bytes.Repeat([]byte("x"), 2000)
+	// Random bytes do not compress, so each entry costs its 2,000 bytes.
+	body := make([]byte, 2000)
+	rand.Read(body) //nolint:errcheck // never fails
 	for i := range 1000 {
-		pc.put(&pageEntry{key: "/w/sunrise?x=" + strconv.Itoa(i), until: time.Now().Add(time.Minute), plain: body})
+		pc.put(newPageEntry("/w/sunrise?x="+strconv.Itoa(i), 0, time.Now().Add(time.Minute), body))
 		if _, used := pc.stats(); used > 64<<10 {
 			t.Fatalf("after %d entries the cache holds %d bytes, over its 64 KB budget", i+1, used)
 		}
@@ -230,7 +233,9 @@ func TestPageCacheBudget(t *testing.T) {
 	if n, _ := pc.stats(); n == 0 || n > 40 {
 		t.Errorf("%d entries kept", n)
 	}
-	pc.put(&pageEntry{key: "big", until: time.Now().Add(time.Minute), plain: bytes.Repeat([]byte("x"), 9<<10)})
+	big := make([]byte, 9<<10)
+	rand.Read(big) //nolint:errcheck // never fails
+	pc.put(newPageEntry("big", 0, time.Now().Add(time.Minute), big))
 	if pc.get("big", 0, time.Now()) != nil {
 		t.Error("an entry over the size limit was cached")
 	}
@@ -244,6 +249,31 @@ func TestPageCacheBudget(t *testing.T) {
 	}
 	if pc.get("/w/sunrise?x=997", 0, time.Now().Add(2*time.Minute)) != nil {
 		t.Error("expired entry served")
+	}
+}
+
+// An entry holds its body compressed and at its own size, whatever the
+// buffer it was rendered into: a rendering buffer's spare capacity or a
+// plain copy beside the gzip one made the cache hold several times what it
+// counted.
+func TestPageEntryKeepsOnlyItsSize(t *testing.T) {
+	page := bytes.Repeat([]byte("<li class=\"gb-event\">Morning Yoga, 7:00</li>\n"), 400) // 18 KB of HTML
+	buf := make([]byte, len(page), 4*len(page))
+	copy(buf, page)
+	e := newPageEntry("/w/sunrise", 1, time.Now().Add(time.Minute), buf)
+	if !e.gz || cap(e.body) > len(page)/4 {
+		t.Fatalf("entry of an %d-byte page: gzip %v, %d bytes held", len(page), e.gz, cap(e.body))
+	}
+	if e.size() > len(page)/4+1024 {
+		t.Errorf("entry counted as %d bytes", e.size())
+	}
+	plain, err := e.plain()
+	if err != nil || !bytes.Equal(plain, page) {
+		t.Fatalf("inflated body differs (%v)", err)
+	}
+	small := newPageEntry("/w/sunrise?x", 1, time.Now().Add(time.Minute), buf[:100])
+	if small.gz || cap(small.body) > 128 { // the allocator rounds 100 up to its size class
+		t.Errorf("small body: gzip %v, cap %d", small.gz, cap(small.body))
 	}
 }
 

@@ -69,11 +69,8 @@ func (h *widgetHandlers) compressed(cache bool) gin.HandlerFunc {
 		v, _ := c.Get(cacheUntilKey)
 		until, _ := v.(time.Time)
 		if cacheable && bw.status == http.StatusOK && !until.IsZero() {
-			e := &pageEntry{key: key, gen: gen, until: until, plain: bw.buf.Bytes()}
+			e := newPageEntry(key, gen, until, bw.buf.Bytes())
 			e.header, e.drop = headerChanges(before, orig.Header())
-			if len(e.plain) >= gzipMinSize {
-				e.gz = gzipBytes(e.plain)
-			}
 			h.pages.put(e)
 			serveEntry(c, e, gz)
 			return
@@ -114,12 +111,19 @@ func serveEntry(c *gin.Context, e *pageEntry, gz bool) {
 	for k, v := range e.header {
 		h[k] = v
 	}
-	body := e.plain
-	if e.gz != nil {
+	body := e.body
+	if e.gz {
 		addVary(h, "Accept-Encoding")
 		if gz {
-			body = e.gz
 			h.Set("Content-Encoding", "gzip")
+		} else {
+			var err error
+			if body, err = e.plain(); err != nil {
+				// Cannot happen with a body gzipBytes made; say so
+				// rather than send a broken page.
+				c.AbortWithError(http.StatusInternalServerError, err) //nolint:errcheck // recorded on the context
+				return
+			}
 		}
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))

@@ -3,6 +3,7 @@ package handlers
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -36,7 +37,7 @@ func (h *widgetHandlers) contact(c *gin.Context) {
 	eventID, _ := strconv.ParseInt(c.Query("event"), 10, 64)
 	in := selectionInput(c, eventID)
 	in.Weekday, in.All = "", false
-	sel, err := h.flow.Select(c.Request.Context(), link, in)
+	sel, err := h.flow.Select(c.Request.Context(), link, cat, in)
 	if err != nil {
 		h.showEvent(c, v, http.StatusUnprocessableEntity, in, err)
 		return
@@ -59,13 +60,17 @@ func (h *widgetHandlers) showContact(c *gin.Context, v *widgetView, status int, 
 		return
 	}
 	p.SMSOn = sms.Enabled
-	for _, id := range sel.EventIDs() {
-		ev, err := h.flow.Store.Event(c.Request.Context(), id)
-		if err != nil {
-			h.serverError(c, err)
-			return
+	if ids := sel.EventIDs(); len(sel.Events) == len(ids) {
+		p.Events = slices.Clone(sel.Events) // sorted below; the selection keeps its order
+	} else {
+		for _, id := range ids {
+			ev, err := h.flow.Store.Event(c.Request.Context(), id)
+			if err != nil {
+				h.serverError(c, err)
+				return
+			}
+			p.Events = append(p.Events, *ev)
 		}
-		p.Events = append(p.Events, *ev)
 	}
 	widget.SortByStart(p.Events)
 	p.ServiceID, p.MemberID = p.Events[0].ServiceID, p.Events[0].TeamMemberID

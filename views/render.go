@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/gin-gonic/gin/render"
 )
@@ -21,17 +22,39 @@ var files embed.FS
 // Engine holds one template set per page: every page gets its own clone of
 // the layouts and partials, so each page's "content" block is its own
 // (one shared set would make them collide).
+//
+// A page's set is built the first time it is rendered, and only admin
+// pages get the admin partials: the parsed trees of every page's copy of
+// every partial came to 9 MB, the largest pointer-rich memory the garbage
+// collector scanned on each cycle, though a process serving the widget
+// renders seven pages.
 type Engine struct {
-	pages map[string]*template.Template
+	pages map[string]*page
 }
+
+// page is one page's source and, once rendered, its template set.
+type page struct {
+	name, src string
+	base      *template.Template // never executed, so it may be cloned
+	once      sync.Once
+	t         *template.Template
+	err       error
+}
+
+// adminPrefix names the pages, layouts and partials of the admin.
+const adminPrefix = "admin_"
 
 // New parses every template at start-up, so a broken template stops the
 // server at boot instead of failing a request.
 func New(funcs template.FuncMap) (*Engine, error) {
-	base := template.New("").Funcs(baseFuncs).Funcs(funcs)
+	shared := template.New("").Funcs(baseFuncs).Funcs(funcs)
+	admin := template.New("").Funcs(baseFuncs).Funcs(funcs)
 	for _, dir := range []string{"templates/layouts", "templates/partials"} {
 		var err error
-		if base, err = parseDir(base, dir); err != nil {
+		if shared, err = parseDir(shared, dir, func(name string) bool { return !strings.HasPrefix(name, adminPrefix) }); err != nil {
+			return nil, err
+		}
+		if admin, err = parseDir(admin, dir, func(string) bool { return true }); err != nil {
 			return nil, err
 		}
 	}
@@ -39,31 +62,54 @@ func New(funcs template.FuncMap) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("views: list pages: %w", err)
 	}
-	e := &Engine{pages: map[string]*template.Template{}}
+	e := &Engine{pages: map[string]*page{}}
 	for _, p := range pages {
-		t, err := base.Clone()
-		if err != nil {
-			return nil, fmt.Errorf("views: clone for %s: %w", p, err)
-		}
 		src, err := files.ReadFile(p)
 		if err != nil {
 			return nil, fmt.Errorf("views: read %s: %w", p, err)
 		}
 		name := strings.TrimSuffix(path.Base(p), ".html")
-		if _, err := t.New(name).Parse(string(src)); err != nil {
-			return nil, fmt.Errorf("views: parse %s: %w", p, err)
+		pg := &page{name: name, src: string(src), base: shared}
+		if strings.HasPrefix(name, adminPrefix) {
+			pg.base = admin
 		}
-		e.pages[name] = t
+		// Parsed once here to fail at boot; the set is dropped and built
+		// again on first use.
+		if _, err := pg.build(); err != nil {
+			return nil, err
+		}
+		e.pages[name] = pg
 	}
 	return e, nil
 }
 
-func parseDir(t *template.Template, dir string) (*template.Template, error) {
+// build clones the page's base and parses the page into it.
+func (p *page) build() (*template.Template, error) {
+	t, err := p.base.Clone()
+	if err != nil {
+		return nil, fmt.Errorf("views: clone for %s: %w", p.name, err)
+	}
+	if _, err := t.New(p.name).Parse(p.src); err != nil {
+		return nil, fmt.Errorf("views: parse %s: %w", p.name, err)
+	}
+	return t, nil
+}
+
+// set returns the page's template set, built on first use.
+func (p *page) set() (*template.Template, error) {
+	p.once.Do(func() { p.t, p.err = p.build() })
+	return p.t, p.err
+}
+
+func parseDir(t *template.Template, dir string, keep func(name string) bool) (*template.Template, error) {
 	matches, err := fs.Glob(files, dir+"/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("views: list %s: %w", dir, err)
 	}
 	for _, m := range matches {
+		if !keep(path.Base(m)) {
+			continue
+		}
 		src, err := files.ReadFile(m)
 		if err != nil {
 			return nil, fmt.Errorf("views: read %s: %w", m, err)
@@ -86,9 +132,13 @@ func (e *Engine) Instance(name string, data any) render.Render {
 // Render writes a page or block to a buffer; see Instance for names.
 func (e *Engine) Render(name string, data any) ([]byte, error) {
 	page, block, _ := strings.Cut(name, "#")
-	t, ok := e.pages[page]
+	p, ok := e.pages[page]
 	if !ok {
 		return nil, fmt.Errorf("views: no page %q", page)
+	}
+	t, err := p.set()
+	if err != nil {
+		return nil, err
 	}
 	if block == "" {
 		block = page

@@ -27,6 +27,10 @@ type Selection struct {
 	// Key is the idempotency key of the final submit, fixed when the contact
 	// form is first shown, so a double click or a retry books once.
 	Key string `json:"k"`
+	// Events are the checked events in EventIDs order when Select made
+	// the selection, so the contact step does not read them again; an
+	// opened token has none.
+	Events []booking.Event `json:"-"`
 }
 
 // EventIDs is the chosen event followed by the Book another ones.
@@ -69,7 +73,10 @@ func parseSeats(raw string) (int, bool) {
 // Select checks a selection completely against the link's rules and the
 // seats left, as the Continue button submits it. Problems with events come
 // back as *booking.ReserveError, a bad seat count as booking.FieldErrors.
-func (f *Flow) Select(ctx context.Context, link *booking.Link, in SelectionInput) (*Selection, error) {
+//
+// The service and team member rules are judged on cat, the link's catalog
+// (current with the store's catalog version), not read again.
+func (f *Flow) Select(ctx context.Context, link *booking.Link, cat *Catalog, in SelectionInput) (*Selection, error) {
 	primary, err := f.Store.Event(ctx, in.EventID)
 	if err != nil || primary.LocationID != link.LocationID {
 		return nil, &booking.ReserveError{Problems: []booking.EventProblem{{EventID: in.EventID, Err: booking.ErrNotFound}}}
@@ -80,7 +87,8 @@ func (f *Flow) Select(ctx context.Context, link *booking.Link, in SelectionInput
 	}
 	also := in.Also
 	var problems []booking.EventProblem
-	if err := f.Store.CheckBookable(ctx, link, primary); err != nil {
+	events := []booking.Event{*primary}
+	if err := f.checkBookable(cat, link, primary); err != nil {
 		problems = append(problems, booking.EventProblem{EventID: primary.ID, Err: err})
 	} else if primary.SeatsLeft() < seats {
 		problems = append(problems, booking.EventProblem{EventID: primary.ID, Err: booking.ErrFull})
@@ -97,17 +105,32 @@ func (f *Flow) Select(ctx context.Context, link *booking.Link, in SelectionInput
 		case ev.ServiceID != primary.ServiceID || ev.TeamMemberID != primary.TeamMemberID:
 			problems = append(problems, booking.EventProblem{EventID: id, Err: booking.ErrDifferentService})
 		default:
-			if err := f.Store.CheckBookable(ctx, link, ev); err != nil {
+			if err := f.checkBookable(cat, link, ev); err != nil {
 				problems = append(problems, booking.EventProblem{EventID: id, Err: err})
 			} else if ev.SeatsLeft() < seats {
 				problems = append(problems, booking.EventProblem{EventID: id, Err: booking.ErrFull})
 			}
+			events = append(events, *ev)
 		}
 	}
 	if len(problems) > 0 {
 		return nil, &booking.ReserveError{Problems: problems}
 	}
-	return &Selection{LinkID: link.ID, EventID: primary.ID, Also: also, Seats: seats}, nil
+	return &Selection{LinkID: link.ID, EventID: primary.ID, Also: also, Seats: seats, Events: events}, nil
+}
+
+// checkBookable applies booking's rules to ev with its service and team
+// member from cat.
+func (f *Flow) checkBookable(cat *Catalog, link *booking.Link, ev *booking.Event) error {
+	var svc *booking.Service
+	var tm *booking.TeamMember
+	if s, ok := cat.Services[ev.ServiceID]; ok {
+		svc = &s
+	}
+	if m, ok := cat.Members[ev.TeamMemberID]; ok {
+		tm = &m
+	}
+	return f.Store.CheckBookableWith(link, ev, svc, tm)
 }
 
 // Seal signs a selection for the contact form, giving it its request key.

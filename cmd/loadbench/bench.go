@@ -147,9 +147,11 @@ func (b *runner) measure(ctx context.Context, db string, n int) error {
 		return err
 	}
 	client := &http.Client{Timeout: 30 * time.Second}
-	targets, err := findTargets(ctx, client, base, "demo")
-	if err != nil {
-		return fmt.Errorf("%s: %w", db, err)
+	var targets []target
+	if !b.cfg.OnlyBookings {
+		if targets, err = findTargets(ctx, client, base, "demo"); err != nil {
+			return fmt.Errorf("%s: %w", db, err)
+		}
 	}
 	o := wrkOptions{Threads: b.cfg.Threads, Connections: b.cfg.Connections, Duration: b.cfg.Duration}
 	for _, t := range targets {

@@ -23,6 +23,9 @@ type config struct {
 	LogLevel     string // the server's
 	Out          string
 	NoBookings   bool
+	// OnlyBookings skips the pages and the run without extra events: the
+	// quick loop while working on the write path.
+	OnlyBookings bool
 }
 
 func parseConfig(args []string) (*config, error) {
@@ -45,6 +48,7 @@ func parseConfig(args []string) (*config, error) {
 	fs.StringVar(&c.LogLevel, "log-level", "info", "the server's log level (its log goes to a file)")
 	fs.StringVar(&c.Out, "out", "", "also write the report to this markdown file")
 	fs.BoolVar(&c.NoBookings, "no-bookings", false, "skip the booking load and pgbench")
+	fs.BoolVar(&c.OnlyBookings, "only-bookings", false, "run only the booking load and pgbench on PostgreSQL, with the extra events")
 	quick := fs.Bool("quick", false, "smoke test: 1 round of 2 s, 300 booking events")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -66,6 +70,12 @@ func parseConfig(args []string) (*config, error) {
 	if c.Rounds < 1 || c.Duration < time.Second || c.Events < 0 || c.Clients < 1 || c.Connections < 1 || c.Threads < 1 || c.BookEvents < 1 {
 		return nil, fmt.Errorf("-rounds, -d (≥ 1s), -clients, -c, -t and -book-events must be positive, -events not negative")
 	}
+	if c.OnlyBookings {
+		if c.NoBookings || c.Events == 0 {
+			return nil, fmt.Errorf("-only-bookings needs the bookings and some extra events (-events)")
+		}
+		c.DBs = []string{"postgres"}
+	}
 	if !scratchName.MatchString(c.BenchDB) {
 		return nil, fmt.Errorf("-bench-db must be named groupbook_bench followed by a-z, 0-9 or _, got %q", c.BenchDB)
 	}
@@ -77,6 +87,9 @@ func parseConfig(args []string) (*config, error) {
 func (c *config) eventCounts() []int {
 	if c.Events == 0 {
 		return []int{0}
+	}
+	if c.OnlyBookings {
+		return []int{c.Events}
 	}
 	return []int{0, c.Events}
 }
