@@ -87,11 +87,13 @@ func startCmd(t *testing.T, env map[string]string, args ...string) *server {
 	return s
 }
 
-// waitReady polls /readyz until it answers 200, for at most 20 seconds.
+// waitReady polls /readyz until it answers 200, for at most 90 seconds: a
+// demo start migrates and seeds first, which on two shared, busy cores
+// took over 20 s (the server dying early still fails at once).
 func (s *server) waitReady(t *testing.T, base string) {
 	t.Helper()
 	client := &http.Client{Timeout: time.Second}
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(90 * time.Second)
 	for time.Now().Before(deadline) {
 		select {
 		case <-s.done:
@@ -107,7 +109,7 @@ func (s *server) waitReady(t *testing.T, base string) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatalf("%s/readyz not 200 within 20s\nstderr:\n%s", base, s.stderr)
+	t.Fatalf("%s/readyz not 200 within 90s\nstderr:\n%s", base, s.stderr)
 }
 
 // stop cancels the command's context, as SIGTERM does, and returns what
