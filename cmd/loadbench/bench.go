@@ -178,7 +178,7 @@ func (b *runner) measure(ctx context.Context, db string, n int) error {
 		b.rep.Pages = append(b.rep.Pages, r)
 	}
 	if db == "postgres" && n == b.cfg.Events && !b.cfg.NoBookings {
-		if err := b.bookings(ctx, base, n); err != nil {
+		if err := b.bookings(ctx, base, srv.cmd.Process.Pid, n); err != nil {
 			return err
 		}
 	}

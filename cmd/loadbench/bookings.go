@@ -8,7 +8,7 @@ import (
 
 // bookings alternates the booking load on the server at base with
 // pgbench on a scratch database, round by round.
-func (b *runner) bookings(ctx context.Context, base string, n int) error {
+func (b *runner) bookings(ctx context.Context, base string, serverPID, n int) error {
 	progress("postgres, %d events: preparing pgbench (scale %d) and the booking visitors", n, b.cfg.PgbenchScale)
 	scratch := b.cfg.BenchDB + "_pgbench"
 	pb, err := preparePgbench(ctx, b.pg, scratch, b.cfg.PgbenchScale, b.cfg.Clients, b.dir)
@@ -31,9 +31,13 @@ func (b *runner) bookings(ctx context.Context, base string, n int) error {
 			return err
 		}
 		progress("postgres: bookings, round %d of %d", round, b.cfg.Rounds)
+		cpu0, cpuErr := readCPU(serverPID)
 		l, err := runBookings(ctx, c, pool, b.cfg.Clients, b.cfg.Duration)
 		if err != nil {
 			return err
+		}
+		if cpu1, err := readCPU(serverPID); err == nil && cpuErr == nil {
+			res.CPU, res.HasCPU = res.CPU.plus(cpu1.minus(cpu0)), true
 		}
 		res.TPS, res.Rates = append(res.TPS, tps), append(res.Rates, l.PerSecond())
 		res.Booked, res.Refused, res.Failed = res.Booked+l.Booked, res.Refused+l.Refused, res.Failed+l.Failed

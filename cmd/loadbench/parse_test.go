@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -103,5 +104,20 @@ func TestMedian(t *testing.T) {
 	}
 	if m := medianDuration([]time.Duration{time.Second, 3 * time.Second, 2 * time.Second}); m != 2*time.Second {
 		t.Errorf("medianDuration = %v", m)
+	}
+}
+
+// A command name with spaces and parentheses does not shift the fields.
+func TestParseStatCPU(t *testing.T) {
+	line := "4242 (postgres: a (b) c) S 1 4242 4242 0 -1 4194560 1234 0 0 0 250 75 0 0 20 0 1 0 100 1000000 500 18446744073709551615\n"
+	got, err := parseStatCPU(line)
+	if err != nil || got != 3.25 {
+		t.Errorf("parseStatCPU = %v, %v; want 3.25 s (250 + 75 ticks)", got, err)
+	}
+	if _, err := parseStatCPU("4242 (short) S 1"); err == nil {
+		t.Error("a short line was read")
+	}
+	if _, err := procCPU(strconv.Itoa(os.Getpid())); err != nil {
+		t.Errorf("our own /proc/<pid>/stat: %v", err)
 	}
 }

@@ -58,6 +58,13 @@ func (r *report) markdown() string {
 				"%.1f transactions committed (each statement outside a transaction counts as one), %.1f rows inserted, %.1f rows updated, %.1f rows read.\n",
 				float64(br.Stats.Commits)/n, float64(br.Stats.Inserted)/n, float64(br.Stats.Updated)/n, float64(br.Stats.Returned+br.Stats.Fetched)/n)
 		}
+		if br.HasCPU && br.Booked+br.Refused > 0 {
+			n := float64(br.Booked + br.Refused)
+			fmt.Fprintf(&b, "\nCPU per booking attempt over the booking rounds (/proc and getrusage): server %.2f ms, PostgreSQL %.2f ms, "+
+				"the visitors (loadbench) %.2f ms; %.2f ms of the machine's %d cores in all.\n",
+				1000*br.CPU.Server/n, 1000*br.CPU.Postgres/n, 1000*br.CPU.Visitors/n,
+				1000*(br.CPU.Server+br.CPU.Postgres+br.CPU.Visitors)/n, r.Machine.CPUs)
+		}
 	}
 
 	if len(r.Memory) > 0 {

@@ -38,6 +38,9 @@ type bookingResult struct {
 	// worker's sending included); zero when unavailable.
 	Stats    dbStats
 	HasStats bool
+	// CPU is the machine time the booking rounds used, by whom.
+	CPU    cpuTimes
+	HasCPU bool
 	// Statements are counted on a few bookings made one at a time.
 	Statements *statementCounts
 }
