@@ -214,7 +214,7 @@ func TestMoveAndReseatPassBooking(t *testing.T) {
 		ctx := context.Background()
 		f := booktest.Seed(t, db)
 		cl := passClient(t, f, 1)
-		evs := f.YogaEvents(t, 5, 10) // 03-03 .. 03-07
+		evs := f.YogaEvents(t, 5, 10)                                                                    // 03-03 .. 03-07
 		p := sellPass(t, f, cl, passType(t, f, func(in *booking.PassTypeInput) { in.ValidityDays = 4 })) // ..03-05
 		res, err := f.Store.Reserve(ctx, passReq(f, 1, p, 2, evs[0]))
 		if err != nil {
