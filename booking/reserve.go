@@ -78,6 +78,9 @@ func (s *Store) Reserve(ctx context.Context, req ReserveRequest) (*Reservation, 
 	if fieldErr != nil {
 		return nil, fieldErr
 	}
+	if req.Link != nil && req.Link.Prepayment && req.PassID == 0 {
+		return nil, ErrPassRequired
+	}
 	if req.Key == "" {
 		req.Key = "staff-" + newToken()
 	}
