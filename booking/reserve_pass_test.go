@@ -289,3 +289,40 @@ func TestPrepaymentRequiresPass(t *testing.T) {
 		}
 	})
 }
+
+// TestBookedMessageNamesPass: the "booked" SMS of a pass-paid booking
+// carries the pass and what is left of it.
+func TestBookedMessageNamesPass(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		f := booktest.Seed(t, db)
+		enableSMS(t, f, 24)
+		p := withBalance(t, f, passClient(t, f, 1), 10)
+		evs := f.YogaEvents(t, 3, 10)
+		if _, err := f.Store.Reserve(ctx, passReq(f, 1, p, 2, evs...)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.Store.Reserve(ctx, req(f, 2, 1, evs[0])); err != nil {
+			t.Fatal(err)
+		}
+		var booked []*booking.MessagePayload
+		for _, m := range outbox(t, db) {
+			if m.Kind == booking.SMSBooked {
+				pl, err := m.DecodePayload()
+				if err != nil {
+					t.Fatal(err)
+				}
+				booked = append(booked, pl)
+			}
+		}
+		if len(booked) != 2 {
+			t.Fatalf("%d booked messages", len(booked))
+		}
+		if pp := booked[0].Pass; pp == nil || pp.Name != "10 Yoga classes" || pp.Left != 4 {
+			t.Errorf("pass in the message: %+v", pp)
+		}
+		if booked[1].Pass != nil {
+			t.Errorf("a booking paid at the studio names a pass: %+v", booked[1].Pass)
+		}
+	})
+}
