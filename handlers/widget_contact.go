@@ -22,6 +22,8 @@ type widgetContactPage struct {
 	// SMSOn: the location sends SMS, so the booking confirmation goes to
 	// the phone given here; only then does the form say so.
 	SMSOn bool
+	// Price is the price line, dates × seats (nil: a free service).
+	Price *widget.Price
 }
 
 // contact checks the selection the Continue button sent and shows the
@@ -69,6 +71,9 @@ func (h *widgetHandlers) showContact(c *gin.Context, v *widgetView, status int, 
 	}
 	widget.SortByStart(p.Events)
 	p.ServiceID, p.MemberID = p.Events[0].ServiceID, p.Events[0].TeamMemberID
+	if price, ok := widget.PriceOf(v.Cat.Service(p.ServiceID), len(p.Events), sel.Seats); ok {
+		p.Price = &price
+	}
 	if p.CommentLabel == "" {
 		p.CommentLabel = v.L.T("widget_comment")
 	}
