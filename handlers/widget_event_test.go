@@ -144,7 +144,6 @@ func TestBookAnotherHiddenBySettings(t *testing.T) {
 		evs := tueThuYoga(t, e, 10)
 		for name, edit := range map[string]func(*booking.Link){
 			"multiple events off": func(l *booking.Link) { l.MultiEvent = false },
-			"prepayment":          func(l *booking.Link) { l.Prepayment = true },
 		} {
 			link := *e.f.Link
 			edit(&link)
