@@ -306,7 +306,7 @@ func (s *Store) reserveTx(ctx context.Context, tx bun.Tx, req *ReserveRequest, f
 		if req.Link != nil {
 			w.origin = s.widgetOrigin(req.Link.ID, req.ClientIP)
 		}
-		if err := queueBooked(ctx, w, g, client, bookings, events); err != nil {
+		if err := queueBooked(ctx, w, g, client, bookings, events, pass); err != nil {
 			return nil, err
 		}
 	}
@@ -314,8 +314,9 @@ func (s *Store) reserveTx(ctx context.Context, tx bun.Tx, req *ReserveRequest, f
 }
 
 // queueBooked writes the "booked" SMS (one for the whole request, with the
-// manage link) and a reminder per booking, all in one INSERT.
-func queueBooked(ctx context.Context, w *outboxWriter, g *Group, client *Client, bookings []Booking, events map[int64]*lockedEvent) error {
+// manage link, naming the pass that paid with its balance after) and a
+// reminder per booking, all in one INSERT.
+func queueBooked(ctx context.Context, w *outboxWriter, g *Group, client *Client, bookings []Booking, events map[int64]*lockedEvent, pass *ClientPass) error {
 	w.batched = true
 	w.tokens[g.ID] = g.Token
 	for _, ev := range events {
@@ -324,6 +325,9 @@ func queueBooked(ctx context.Context, w *outboxWriter, g *Group, client *Client,
 		}
 	}
 	p := MessagePayload{Token: g.Token}
+	if pass != nil {
+		p.Pass = &MessagePass{Name: pass.Name, Left: max(pass.Balance, 0), Unlimited: pass.Unlimited()}
+	}
 	for i := range bookings {
 		it, err := w.item(ctx, &bookings[i], &events[bookings[i].EventID].Event)
 		if err != nil {
