@@ -362,3 +362,37 @@ func TestWidgetPrepaymentRequiresPass(t *testing.T) {
 		}
 	})
 }
+
+// TestWidgetPassOptionsSayWhy: a pass that cannot pay for the selection
+// is listed with the reason before the client chooses (so nothing is
+// checked by default), a frozen one too; sending the step without a
+// choice is a 422, not the same page again.
+func TestWidgetPassOptionsSayWhy(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		pf := newPassFixture(t, db, 2, nil)
+		frozen := givePass(t, pf.widgetEnv, pf.client, 10, func(in *booking.PassTypeInput) { in.Name = "Paused card" })
+		if _, err := pf.f.Store.FreezePass(ctx, booking.PassRef{LocationID: frozen.LocationID, ClientID: pf.client.ID, PassID: frozen.ID}, 0); err != nil {
+			t.Fatal(err)
+		}
+		empty := givePass(t, pf.widgetEnv, pf.client, 0, func(in *booking.PassTypeInput) { in.Name = "Used up" })
+		evs := pf.f.YogaEvents(t, 3, 10)
+		step := pf.confirm(t, "1", evs...)
+		text := step.text("form.gb-pay")
+		if !strings.Contains(text, "2 visits left, 3 needed.") || !strings.Contains(text, "Paused card") || !strings.Contains(text, "paused") {
+			t.Errorf("reasons not shown: %q", text)
+		}
+		if strings.Contains(step.body, empty.Name) {
+			t.Error("a pass with nothing left is offered")
+		}
+		if step.doc.Find(`input[name=pay][checked]`).Length() != 0 {
+			t.Error("a pass that cannot pay is checked by default")
+		}
+		if r := pf.choose(step, ""); r.code != http.StatusUnprocessableEntity || r.text("#gb-pay-error") != "Please choose how to pay." || pf.bookings() != 0 {
+			t.Errorf("no choice: %d %q", r.code, r.text("#gb-pay-error"))
+		}
+		if r := pf.choose(step, itoa64(frozen.ID)); r.code != http.StatusUnprocessableEntity || !strings.Contains(r.text("#gb-pay-error"), "paused") || pf.bookings() != 0 {
+			t.Errorf("frozen pass: %d %q", r.code, r.text("#gb-pay-error"))
+		}
+	})
+}

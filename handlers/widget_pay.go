@@ -38,6 +38,7 @@ type payPass struct {
 	ID           int64
 	Value        string
 	Label, Until string
+	Problem      string // why it cannot pay for this selection ("" when it can)
 }
 
 // bookConfirmed goes on with a booking whose phone is confirmed by SMS
@@ -47,7 +48,12 @@ type payPass struct {
 func (h *widgetHandlers) bookConfirmed(c *gin.Context, v *widgetView, sel *widget.Selection, form widget.ContactInput, phone, pay string) {
 	switch pay = strings.TrimSpace(pay); pay {
 	case "":
-		passes, err := h.flow.UsablePasses(c.Request.Context(), v.Link, v.Cat, phone, sel)
+		if c.PostForm("pay_step") == "1" {
+			// The payment step was sent without a choice.
+			h.payRefused(c, v, sel, form, "", v.L.T("widget_pass_pick"))
+			return
+		}
+		passes, err := h.flow.PassOptions(c.Request.Context(), v.Link, phone, sel)
 		if err != nil {
 			h.serverError(c, err)
 			return
@@ -74,7 +80,7 @@ func (h *widgetHandlers) bookConfirmed(c *gin.Context, v *widgetView, sel *widge
 }
 
 // showPay renders the payment step with the client's usable passes.
-func (h *widgetHandlers) showPay(c *gin.Context, v *widgetView, status int, sel *widget.Selection, form widget.ContactInput, passes []booking.ClientPass, chosen string) {
+func (h *widgetHandlers) showPay(c *gin.Context, v *widgetView, status int, sel *widget.Selection, form widget.ContactInput, passes []booking.PassOption, chosen string) {
 	token, err := h.flow.Seal(sel)
 	if err != nil {
 		h.serverError(c, err)
@@ -86,8 +92,14 @@ func (h *widgetHandlers) showPay(c *gin.Context, v *widgetView, status int, sel 
 		return
 	}
 	p.Visits = len(p.Events) * sel.Seats
-	for _, ps := range passes {
+	for _, o := range passes {
+		ps := &o.Pass
 		pp := payPass{ID: ps.ID, Value: strconv.FormatInt(ps.ID, 10)}
+		if o.Err != nil {
+			// Said before the client chooses; choosing it anyway gets
+			// the same answer from the core, at the field.
+			pp.Problem = passErrorText(v.L, o.Err)
+		}
 		left := v.L.T("widget_pass_unlimited")
 		if !ps.Unlimited() {
 			left = v.L.N("widget_pass_left", ps.Balance)
@@ -98,10 +110,12 @@ func (h *widgetHandlers) showPay(c *gin.Context, v *widgetView, status int, sel 
 		}
 		p.Passes = append(p.Passes, pp)
 	}
-	if p.Chosen == "" && len(p.Passes) > 0 {
-		// The step is there because a pass can pay: it is the likely
-		// choice, shown checked on a page the client confirms.
-		p.Chosen = p.Passes[0].Value
+	for _, pp := range p.Passes {
+		if p.Chosen == "" && pp.Problem == "" {
+			// A pass that can pay is the likely choice, shown checked on
+			// a page the client confirms.
+			p.Chosen = pp.Value
+		}
 	}
 	v.relinkToContact(sel)
 	v.Page, v.Title = p, v.L.T("widget_pay_title")
@@ -117,7 +131,7 @@ func (h *widgetHandlers) payRefused(c *gin.Context, v *widgetView, sel *widget.S
 		h.contactErrors(c, v, sel, form, err)
 		return
 	}
-	passes, err := h.flow.UsablePasses(c.Request.Context(), v.Link, v.Cat, phone, sel)
+	passes, err := h.flow.PassOptions(c.Request.Context(), v.Link, phone, sel)
 	if err != nil {
 		h.serverError(c, err)
 		return
@@ -132,7 +146,7 @@ func (h *widgetHandlers) payRefused(c *gin.Context, v *widgetView, sel *widget.S
 }
 
 // passRequired refuses a booking on a link that takes passes only, when
-// the client has none that can pay: nothing is booked.
+// the client has no pass for it: nothing is booked.
 func (h *widgetHandlers) passRequired(c *gin.Context, v *widgetView, sel *widget.Selection, form widget.ContactInput) {
 	msg := "widget_pass_required"
 	if !v.Link.SMSConfirm {

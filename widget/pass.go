@@ -18,40 +18,29 @@ var (
 	ErrPassUnknown = errors.New("no such pass of this client")
 )
 
-// UsablePasses lists the passes the client with this phone holds at the
-// link's location that may pay for the selection: not voided, frozen or
-// expired, with visits left (or unlimited), covering the selection's
-// service. A pass with fewer visits than the selection needs is listed
-// too, so choosing it tells the client what is short; the core checks
-// every rule again when booking.
+// PassOptions lists the passes the client with this phone holds at the
+// link's location that may pay for the selection's service, each with
+// whether it can pay for every date × seats (Err nil) or why not (a
+// shortfall, a date it is not valid on, frozen): the core's rules, which
+// Reserve applies again under the pass's lock. Passes with nothing left
+// are not listed: there is nothing to offer.
 //
 // A pass is money: call this only for a phone confirmed by SMS code
-// (HasProof), never for a phone merely typed into the form.
-func (f *Flow) UsablePasses(ctx context.Context, link *booking.Link, cat *Catalog, phone string, sel *Selection) ([]booking.ClientPass, error) {
+// (HasProof), never for a phone merely typed into the form; a link without
+// SMS confirmation has none.
+func (f *Flow) PassOptions(ctx context.Context, link *booking.Link, phone string, sel *Selection) ([]booking.PassOption, error) {
 	if !link.SMSConfirm {
 		return nil, nil
 	}
-	ev, err := f.Store.Event(ctx, sel.EventID)
+	opts, err := f.Store.PassOptions(ctx, link.LocationID, phone, booking.PassSelection{EventIDs: sel.EventIDs(), Seats: sel.Seats})
 	if err != nil {
-		return nil, fmt.Errorf("usable passes: %w", err)
+		return nil, fmt.Errorf("pass options: %w", err)
 	}
-	client, err := f.Store.ClientByPhone(ctx, link.LocationID, phone)
-	if errors.Is(err, booking.ErrNotFound) {
-		return nil, nil // a first booking: no client, no pass
-	}
-	if err != nil {
-		return nil, fmt.Errorf("usable passes: %w", err)
-	}
-	all, err := f.Store.ClientPasses(ctx, link.LocationID, client.ID)
-	if err != nil {
-		return nil, err
-	}
-	today := f.Now().In(cat.Zone).Format(booking.DateLayout)
-	var out []booking.ClientPass
-	for _, p := range all {
-		if p.Active(today) && p.Covers(ev.ServiceID) {
-			p.Entries = nil // the page needs the balance, not the history
-			out = append(out, p)
+	out := opts[:0]
+	for _, o := range opts {
+		if o.Pass.Unlimited() || o.Pass.Balance > 0 {
+			o.Pass.Entries = nil // the page needs the balance, not the history
+			out = append(out, o)
 		}
 	}
 	return out, nil
