@@ -364,8 +364,8 @@ func TestWidgetPrepaymentRequiresPass(t *testing.T) {
 }
 
 // TestWidgetPassOptionsSayWhy: a pass that cannot pay for the selection
-// is listed with the reason before the client chooses (so nothing is
-// checked by default), a frozen one too; sending the step without a
+// is listed with the reason before the client chooses (paying at the
+// studio is then the checked choice), a frozen one too; sending the step without a
 // choice is a 422, not the same page again.
 func TestWidgetPassOptionsSayWhy(t *testing.T) {
 	booktest.Each(t, func(t *testing.T, db *bun.DB) {
@@ -385,14 +385,55 @@ func TestWidgetPassOptionsSayWhy(t *testing.T) {
 		if strings.Contains(step.body, empty.Name) {
 			t.Error("a pass with nothing left is offered")
 		}
-		if step.doc.Find(`input[name=pay][checked]`).Length() != 0 {
-			t.Error("a pass that cannot pay is checked by default")
+		if step.doc.Find(`input[name=pay][checked]`).AttrOr("value", "") != payStudio {
+			t.Error("with no pass that can pay, the studio is not the checked choice")
 		}
 		if r := pf.choose(step, ""); r.code != http.StatusUnprocessableEntity || r.text("#gb-pay-error") != "Please choose how to pay." || pf.bookings() != 0 {
 			t.Errorf("no choice: %d %q", r.code, r.text("#gb-pay-error"))
 		}
 		if r := pf.choose(step, itoa64(frozen.ID)); r.code != http.StatusUnprocessableEntity || !strings.Contains(r.text("#gb-pay-error"), "paused") || pf.bookings() != 0 {
 			t.Errorf("frozen pass: %d %q", r.code, r.text("#gb-pay-error"))
+		}
+	})
+}
+
+// TestWidgetPassTwoTabs: two tabs spend the last visit of a pass at once;
+// one books, the other gets the shortfall at the field and books nothing.
+func TestWidgetPassTwoTabs(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		pf := newPassFixture(t, db, 1, nil)
+		evs := pf.f.YogaEvents(t, 2, 10)
+		first := pf.confirm(t, "1", evs[0])
+		pv := first.hidden("pv")
+		if pv == "" {
+			t.Fatal("no proof on the payment step")
+		}
+		// The second tab: the same confirmed phone, another date.
+		ct := pf.contactFormWith(url.Values{"pv": {pv}}, evs[1], "1")
+		form := contact(ct.hidden("s"))
+		form.Set("pv", pv)
+		second := pf.post("/w/sunrise/book", form)
+		if second.code != http.StatusOK || second.doc.Find("form.gb-pay").Length() != 1 {
+			t.Fatalf("second tab: %d\n%s", second.code, second.body)
+		}
+		results := make(chan *page, 2)
+		for _, step := range []*page{first, second} {
+			go func() { results <- pf.choose(step, itoa64(pf.pass.ID)) }()
+		}
+		var won, short int
+		for range 2 {
+			r := <-results
+			switch {
+			case r.code == http.StatusSeeOther:
+				won++
+			case r.code == http.StatusUnprocessableEntity && r.text("#gb-pay-error") == "0 visits left, 1 needed.":
+				short++
+			default:
+				t.Errorf("a tab got %d %q", r.code, r.text("#gb-pay-error"))
+			}
+		}
+		if won != 1 || short != 1 || pf.bookings() != 1 || pf.balance(t, pf.pass) != 0 {
+			t.Errorf("%d booked, %d short, %d bookings, balance %d", won, short, pf.bookings(), pf.balance(t, pf.pass))
 		}
 	})
 }

@@ -117,6 +117,9 @@ func (h *widgetHandlers) showPay(c *gin.Context, v *widgetView, status int, sel 
 			p.Chosen = pp.Value
 		}
 	}
+	if p.Chosen == "" && p.Studio {
+		p.Chosen = payStudio // no pass can pay: the studio is the way on
+	}
 	v.relinkToContact(sel)
 	v.Page, v.Title = p, v.L.T("widget_pay_title")
 	h.render(c, status, "widget_pay", v)
