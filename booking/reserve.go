@@ -78,6 +78,9 @@ func (s *Store) Reserve(ctx context.Context, req ReserveRequest) (*Reservation, 
 	if fieldErr != nil {
 		return nil, fieldErr
 	}
+	if req.Link != nil && req.Link.Prepayment && req.PassID == 0 {
+		return nil, ErrPassRequired
+	}
 	if req.Key == "" {
 		req.Key = "staff-" + newToken()
 	}
@@ -204,7 +207,8 @@ func (req *ReserveRequest) fingerprint() string {
 // reserveTx books in one transaction. The order of its locks is the
 // order of every booking transaction, so two can never deadlock: the
 // client's row (upsertClient), the request key (the group's unique
-// index), then the events in ascending id order, then the SMS counts.
+// index), then the events in ascending id order, then the pass that pays
+// (lockPass), then the SMS counts.
 func (s *Store) reserveTx(ctx context.Context, tx bun.Tx, req *ReserveRequest, fp string, loc *Location, st *SMSSettings) (*Reservation, error) {
 	now := s.now()
 	client, err := upsertClient(ctx, tx, req.LocationID, req.Client, now)
