@@ -162,7 +162,7 @@ func (h *widgetHandlers) passRequired(c *gin.Context, v *widgetView, sel *widget
 // passRefusal answers the core's refusal of a pass: the shortfall or the
 // rule it breaks, at the payment step's field. It tells whether err was one.
 func (h *widgetHandlers) passRefusal(c *gin.Context, v *widgetView, sel *widget.Selection, form widget.ContactInput, passID int64, err error) bool {
-	if errors.Is(err, widget.ErrPassRequired) {
+	if errors.Is(err, widget.ErrPassRequired) || errors.Is(err, booking.ErrPassRequired) {
 		h.passRequired(c, v, sel, form)
 		return true
 	}
