@@ -437,3 +437,36 @@ func TestWidgetPassTwoTabs(t *testing.T) {
 		}
 	})
 }
+
+// TestWidgetPayStepLanguages: the payment step and the confirmation speak
+// every language (a missing message fails the test through the bundle's
+// Report), with the plural of the visits left.
+func TestWidgetPayStepLanguages(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		pf := newPassFixture(t, db, 5, nil)
+		evs := pf.f.YogaEvents(t, 5, 10)
+		pv := pf.confirm(t, "1", evs[0]).hidden("pv")
+		for i, tc := range []struct{ lang, option, paid string }{
+			{"hu", "Bérlet használata: 10 Yoga classes (még 5 alkalom)", "Fizetve a(z) 10 Yoga classes bérlettel: még 4 alkalom."},
+			{"pt", "Usar o meu passe: 10 Yoga classes (restam 4 entradas)", "Pago com o seu passe 10 Yoga classes: restam 3 entradas."},
+			{"ru", "Оплатить абонементом: 10 Yoga classes (осталось 3 посещения)", "Оплачено абонементом 10 Yoga classes: осталось 2 посещения."},
+			{"uk", "Оплатити абонементом: 10 Yoga classes (залишилося 2 відвідування)", "Оплачено абонементом 10 Yoga classes: залишилося 1 відвідування."},
+		} {
+			q := url.Values{"pv": {pv}, "lang": {tc.lang}}
+			form := contact(pf.contactFormWith(q, evs[i+1], "1").hidden("s"))
+			form.Set("pv", pv)
+			form.Set("lang", tc.lang)
+			step := pf.post("/w/sunrise/book", form)
+			if step.code != http.StatusOK || !strings.Contains(step.text("form.gb-pay"), tc.option) {
+				t.Fatalf("%s: %d %q", tc.lang, step.code, step.text("form.gb-pay"))
+			}
+			done := pf.choose(step, itoa64(pf.pass.ID))
+			if done.code != http.StatusSeeOther {
+				t.Fatalf("%s: book %d %q", tc.lang, done.code, done.text("#gb-pay-error"))
+			}
+			if got := pf.get(done.hdr.Get("Location")).text("[data-gb-paid]"); got != tc.paid {
+				t.Errorf("%s: confirmation %q, want %q", tc.lang, got, tc.paid)
+			}
+		}
+	})
+}
