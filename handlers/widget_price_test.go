@@ -40,6 +40,14 @@ func TestPriceLine(t *testing.T) {
 			t.Errorf("Russian: %q, want %q", got, want)
 		}
 
+		// The event page writes the price of one seat the same way.
+		for lang, want := range map[string]string{"en": "Price: 3,500 HUF", "hu": "Ár: 3 500 HUF"} {
+			p := e.get(widgetEventURL(*evs[0], "lang="+lang))
+			if got := strings.ReplaceAll(p.text(".gb-card"), "\u00a0", " "); !strings.Contains(got, want) {
+				t.Errorf("%s event page: %q, want %q in it", lang, got, want)
+			}
+		}
+
 		// A free service: no price line.
 		yoga := *e.f.Yoga
 		in := booking.ServiceInput{Name: yoga.Name, Category: yoga.Category, DurationMin: yoga.DurationMin,
