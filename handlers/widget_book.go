@@ -38,25 +38,36 @@ func (h *widgetHandlers) book(c *gin.Context) {
 			return
 		}
 		if !h.flow.HasProof(link, v.carry.Get("pv"), phone) {
+			// A pay choice posted for an unconfirmed phone is dropped: the
+			// code comes first, then the passes are offered afresh.
 			h.startConfirmation(c, v, &widget.Pending{Selection: *sel, Contact: form, Phone: phone})
 			return
 		}
+		h.bookConfirmed(c, v, sel, form, phone, c.PostForm("pay"))
+		return
 	}
-	h.finishBooking(c, v, sel, form)
+	// Without SMS confirmation no pass is offered or spent, whatever the
+	// form says.
+	h.finishBooking(c, v, sel, form, 0)
 }
 
 // finishBooking creates the bookings and answers for every outcome. Part
 // of the request's time is kept back for the one outcome the core cannot
 // report: an error that leaves unknown whether the booking committed.
-func (h *widgetHandlers) finishBooking(c *gin.Context, v *widgetView, sel *widget.Selection, form widget.ContactInput) {
+//
+// passID is the pass that pays (0: at the studio); the core refusing it
+// (a shortfall, a date it is not valid on, not the client's) shows the
+// payment step again with the reason at its field, nothing booked.
+func (h *widgetHandlers) finishBooking(c *gin.Context, v *widgetView, sel *widget.Selection, form widget.ContactInput, passID int64) {
 	ctx, cancel, kept := splitDeadline(c.Request.Context())
 	defer cancel()
-	res, err := h.flow.Book(ctx, v.Link, v.Cat, sel, form, c.ClientIP())
+	res, err := h.flow.Book(ctx, v.Link, v.Cat, sel, form, c.ClientIP(), passID)
 	var fe booking.FieldErrors
 	var re *booking.ReserveError
 	switch {
 	case err == nil:
 		c.Redirect(http.StatusSeeOther, v.URL("/m/"+res.Group.Token, "new", "1"))
+	case h.passRefusal(c, v, sel, form, passID, err):
 	case errors.As(err, &fe):
 		h.contactErrors(c, v, sel, form, fe)
 	case errors.As(err, &re):
@@ -64,7 +75,7 @@ func (h *widgetHandlers) finishBooking(c *gin.Context, v *widgetView, sel *widge
 	case errors.Is(err, booking.ErrKeyReused):
 		h.expired(c, v, err)
 	default:
-		h.unknownOutcome(c, v, sel, form, err, kept)
+		h.unknownOutcome(c, v, sel, form, passID, err, kept)
 	}
 }
 

@@ -18,6 +18,9 @@ import (
 type widgetUnsurePage struct {
 	Token string // the signed selection, with its request key
 	Form  widget.ContactInput
+	// Pay is the payment chosen (a pass id, or payStudio), so the retry
+	// has the first attempt's fingerprint.
+	Pay string
 }
 
 // unknownOutcome answers a booking that failed without the core saying
@@ -32,7 +35,7 @@ type widgetUnsurePage struct {
 // resends the same selection, contact and request key. Resending is safe
 // whatever happened: the core returns the first result for a key it has
 // (waiting, if that first COMMIT is still under way) and books otherwise.
-func (h *widgetHandlers) unknownOutcome(c *gin.Context, v *widgetView, sel *widget.Selection, form widget.ContactInput, err error, lookup time.Duration) {
+func (h *widgetHandlers) unknownOutcome(c *gin.Context, v *widgetView, sel *widget.Selection, form widget.ContactInput, passID int64, err error, lookup time.Duration) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), lookup)
 	defer cancel()
 	g, lookupErr := h.flow.Store.GroupByKey(ctx, sel.Key)
@@ -58,6 +61,10 @@ func (h *widgetHandlers) unknownOutcome(c *gin.Context, v *widgetView, sel *widg
 		status = http.StatusServiceUnavailable
 		c.Header("Retry-After", strconv.Itoa(retryAfterSeconds))
 	}
-	v.Page, v.Title = &widgetUnsurePage{Token: token, Form: form}, v.L.T("widget_unsure_title")
+	pay := payStudio
+	if passID != 0 {
+		pay = strconv.FormatInt(passID, 10)
+	}
+	v.Page, v.Title = &widgetUnsurePage{Token: token, Form: form, Pay: pay}, v.L.T("widget_unsure_title")
 	h.render(c, status, "widget_unsure", v)
 }

@@ -13,16 +13,53 @@ import (
 )
 
 type widgetContactPage struct {
-	Token               string
-	Events              []booking.Event
-	Seats               int
-	ServiceID, MemberID int64
-	EditURL             string
-	CommentLabel        string
-	Form                widget.ContactInput
+	widgetSummary
+	Token        string
+	Seats        int
+	CommentLabel string
+	Form         widget.ContactInput
 	// SMSOn: the location sends SMS, so the booking confirmation goes to
 	// the phone given here; only then does the form say so.
 	SMSOn bool
+}
+
+// widgetSummary is the selection as the contact and payment steps show
+// it: its events in date order, its service and team member, the way back
+// to change it, and its price line.
+type widgetSummary struct {
+	Events              []booking.Event
+	ServiceID, MemberID int64
+	EditURL             string
+	// Price is the price line, dates × seats (nil: a free service).
+	Price *widget.Price
+}
+
+// summary loads what the steps after the selection show of it.
+func (h *widgetHandlers) summary(c *gin.Context, v *widgetView, sel *widget.Selection) (widgetSummary, error) {
+	var s widgetSummary
+	if ids := sel.EventIDs(); len(sel.Events) == len(ids) {
+		// Select has just read and checked them.
+		s.Events = slices.Clone(sel.Events) // sorted below; the selection keeps its order
+	} else {
+		for _, id := range ids {
+			ev, err := h.flow.Store.Event(c.Request.Context(), id)
+			if err != nil {
+				return s, err
+			}
+			s.Events = append(s.Events, *ev)
+		}
+	}
+	widget.SortByStart(s.Events)
+	s.ServiceID, s.MemberID = s.Events[0].ServiceID, s.Events[0].TeamMemberID
+	if price, ok := widget.PriceOf(v.Cat.Service(s.ServiceID), len(s.Events), sel.Seats); ok {
+		s.Price = &price
+	}
+	kv := []string{"seats", strconv.Itoa(sel.Seats)}
+	for _, id := range sel.Also {
+		kv = append(kv, "also", strconv.FormatInt(id, 10))
+	}
+	s.EditURL = v.URL("/w/"+v.Link.Slug+"/e/"+strconv.FormatInt(sel.EventID, 10), kv...)
+	return s, nil
 }
 
 // contact checks the selection the Continue button sent and shows the
@@ -60,28 +97,13 @@ func (h *widgetHandlers) showContact(c *gin.Context, v *widgetView, status int, 
 		return
 	}
 	p.SMSOn = sms.Enabled
-	if ids := sel.EventIDs(); len(sel.Events) == len(ids) {
-		p.Events = slices.Clone(sel.Events) // sorted below; the selection keeps its order
-	} else {
-		for _, id := range ids {
-			ev, err := h.flow.Store.Event(c.Request.Context(), id)
-			if err != nil {
-				h.serverError(c, err)
-				return
-			}
-			p.Events = append(p.Events, *ev)
-		}
+	if p.widgetSummary, err = h.summary(c, v, sel); err != nil {
+		h.serverError(c, err)
+		return
 	}
-	widget.SortByStart(p.Events)
-	p.ServiceID, p.MemberID = p.Events[0].ServiceID, p.Events[0].TeamMemberID
 	if p.CommentLabel == "" {
 		p.CommentLabel = v.L.T("widget_comment")
 	}
-	kv := []string{"seats", strconv.Itoa(sel.Seats)}
-	for _, id := range sel.Also {
-		kv = append(kv, "also", strconv.FormatInt(id, 10))
-	}
-	p.EditURL = v.URL("/w/"+v.Link.Slug+"/e/"+strconv.FormatInt(sel.EventID, 10), kv...)
 	v.relinkToContact(sel)
 	v.Page, v.Title = p, v.L.T("widget_contact_title")
 	h.render(c, status, "widget_contact", v)

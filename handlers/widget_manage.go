@@ -24,6 +24,9 @@ type widgetManagePage struct {
 	Active               int
 	New                  bool
 	AllICSURL, ManageURL string
+	// PaidWith names the pass that paid and what is left on it ("" when
+	// none did).
+	PaidWith string
 }
 
 // openManage loads the manage page's group, answering 404 itself for an
@@ -63,6 +66,13 @@ func (h *widgetHandlers) showManage(c *gin.Context, v *widgetView, m *widget.Man
 		Active: m.Active(), New: c.Query("new") == "1",
 		AllICSURL: v.URL("/m/" + token + "/ics"),
 		ManageURL: h.manageURL(token, v.Lang),
+	}
+	if ps := m.Pass; ps != nil {
+		if ps.Unlimited() {
+			p.PaidWith = v.L.T("widget_paid_with_pass_unlimited", map[string]any{"Name": ps.Name})
+		} else {
+			p.PaidWith = v.L.T("widget_paid_with_pass", map[string]any{"Name": ps.Name, "Left": v.L.N("widget_pass_left", max(ps.Balance, 0))})
+		}
 	}
 	for _, it := range m.Items {
 		mi := widgetManageItem{ManageItem: it, CanCancel: it.CancelErr == nil}

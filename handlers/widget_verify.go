@@ -86,7 +86,8 @@ func (h *widgetHandlers) verify(c *gin.Context) {
 			return
 		}
 		v.carry.Set("pv", proof)
-		h.finishBooking(c, v, &p.Selection, p.Contact)
+		// Only now, with the phone confirmed, may its passes be offered.
+		h.bookConfirmed(c, v, &p.Selection, p.Contact, p.Phone, "")
 	case errors.Is(err, widget.ErrWrongCode):
 		v.Errors = map[string]string{"code": v.L.T("widget_verify_wrong_code")}
 		h.showVerify(c, v, http.StatusUnprocessableEntity, p)

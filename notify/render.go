@@ -58,6 +58,15 @@ func Render(b *locales.Bundle, baseURL string, m *booking.OutboxMessage) (string
 		} else {
 			text = l.T("sms_booked_one", data)
 		}
+		if pp := p.Pass; pp != nil {
+			// A pass is money: the client learns at once what it paid and
+			// what is left on it.
+			if pp.Unlimited {
+				text += " " + l.T("sms_booked_pass_unlimited", map[string]any{"Pass": pp.Name})
+			} else {
+				text += " " + l.T("sms_booked_pass", map[string]any{"Pass": pp.Name, "Left": l.N("sms_pass_left", pp.Left)})
+			}
+		}
 	case booking.SMSReminder:
 		linkID = "sms_link_manage"
 		text = l.T("sms_reminder", data)

@@ -26,6 +26,9 @@ type Manage struct {
 	Link  *booking.Link
 	Cat   *Catalog
 	Items []ManageItem
+	// Pass is the pass that paid the bookings, with its balance now; nil
+	// when none did.
+	Pass *booking.ClientPass
 }
 
 // OpenManage loads the bookings a manage token opens.
@@ -58,6 +61,20 @@ func (f *Flow) OpenManage(ctx context.Context, token string) (*Manage, error) {
 		}
 		it.CancelErr = booking.CanClientCancel(&b, ev, l, now)
 		m.Items = append(m.Items, it)
+	}
+	for _, b := range res.Bookings {
+		if b.PassID == 0 {
+			continue
+		}
+		// Scoped by the group's client and location: the page shows only
+		// the pass of the client the token belongs to.
+		p, err := f.Store.ClientPass(ctx, booking.PassRef{LocationID: res.Group.LocationID, ClientID: res.Group.ClientID, PassID: b.PassID})
+		if err != nil {
+			return nil, fmt.Errorf("manage: %w", err)
+		}
+		p.Entries = nil
+		m.Pass = p
+		break
 	}
 	// Bookings are created in id order (the lock order), not the order the
 	// client reads a calendar in.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -165,16 +166,37 @@ type ContactInput struct {
 // Book creates the selection's bookings, all or nothing. The phone is
 // normalised here with the location's country as the default region; ip
 // is the client's address, for the SMS limits.
-func (f *Flow) Book(ctx context.Context, link *booking.Link, cat *Catalog, sel *Selection, in ContactInput, ip string) (*booking.Reservation, error) {
+//
+// passID is the pass that pays for every seat of every date (0: paid at
+// the studio). It comes from the browser: the core takes it only if it is
+// the pass of this phone's client at this location and can pay for all of
+// it. The caller must have the phone confirmed by SMS code before passing
+// one (see UsablePasses); a link without SMS confirmation never spends a
+// pass, and a link that requires one (Prepayment) books nothing without.
+func (f *Flow) Book(ctx context.Context, link *booking.Link, cat *Catalog, sel *Selection, in ContactInput, ip string, passID int64) (*booking.Reservation, error) {
 	phone, err := f.NormalizedContact(link, cat, in)
 	if err != nil {
 		return nil, err
 	}
+	switch {
+	case passID != 0 && !link.SMSConfirm:
+		return nil, fmt.Errorf("pass %d on a link without phone confirmation: %w", passID, ErrPassUnknown)
+	case passID == 0 && link.Prepayment:
+		return nil, ErrPassRequired
+	}
 	client := booking.ClientInput{Phone: phone, FirstName: in.FirstName, LastName: in.LastName, Email: in.Email}
-	return f.Store.Reserve(ctx, booking.ReserveRequest{
+	res, err := f.Store.Reserve(ctx, booking.ReserveRequest{
 		LocationID: link.LocationID, Link: link, Key: sel.Key, EventIDs: sel.EventIDs(), Seats: sel.Seats,
-		Client: client, Comment: in.Comment, Lang: sel.Lang, UTM: sel.UTM, ClientIP: ip,
+		Client: client, Comment: in.Comment, Lang: sel.Lang, UTM: sel.UTM, ClientIP: ip, PassID: passID,
 	})
+	var re *booking.ReserveError
+	if passID != 0 && errors.Is(err, booking.ErrNotFound) && !errors.As(err, &re) {
+		// Events that vanished come back as a ReserveError; a bare "not
+		// found" with a pass is the pass: another client's, another
+		// location's, or none.
+		return nil, fmt.Errorf("%w: %w", ErrPassUnknown, err)
+	}
+	return res, err
 }
 
 // Now is the flow's clock.
