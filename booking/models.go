@@ -11,14 +11,17 @@ import (
 type Location struct {
 	bun.BaseModel `bun:"table:locations"`
 
-	ID          int64     `bun:"id,pk,autoincrement"`
-	Name        string    `bun:"name"`
-	Address     string    `bun:"address"`
-	Phone       string    `bun:"phone"`
-	TimeZone    string    `bun:"time_zone"`
-	Country     string    `bun:"country"`
-	DefaultLang string    `bun:"default_lang"`
-	CreatedAt   time.Time `bun:"created_at"`
+	ID          int64  `bun:"id,pk,autoincrement"`
+	Name        string `bun:"name"`
+	Address     string `bun:"address"`
+	Phone       string `bun:"phone"`
+	TimeZone    string `bun:"time_zone"`
+	Country     string `bun:"country"`
+	DefaultLang string `bun:"default_lang"`
+	// ReturnVisitsLateCancel gives a pass its visits back when a booking it
+	// paid is cancelled late (after the link's cutoff) or is a no-show.
+	ReturnVisitsLateCancel bool      `bun:"return_visits_late_cancel"`
+	CreatedAt              time.Time `bun:"created_at"`
 }
 
 // Zone returns the location's time zone (UTC if it cannot be loaded, which
@@ -178,6 +181,16 @@ type Booking struct {
 	CreatedAt   time.Time  `bun:"created_at"`
 	UpdatedAt   time.Time  `bun:"updated_at"`
 	CancelledAt *time.Time `bun:"cancelled_at"`
+	// Payment is how the booking is paid (payment.go); PassID is the pass
+	// when Payment is PaymentPass, the Paid* fields what the desk took when
+	// it is PaymentDesk.
+	Payment         Payment    `bun:"payment,default:'unpaid'"`
+	PassID          int64      `bun:"pass_id,nullzero"`
+	PaidMethod      string     `bun:"paid_method"`
+	PaidAmountMinor int64      `bun:"paid_amount_minor"`
+	PaidCurrency    string     `bun:"paid_currency"`
+	PaidByUserID    int64      `bun:"paid_by_user_id,nullzero"`
+	PaidAt          *time.Time `bun:"paid_at"`
 }
 
 // Active tells whether the booking still holds seats.

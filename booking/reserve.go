@@ -257,7 +257,7 @@ func (s *Store) reserveTx(ctx context.Context, tx bun.Tx, req *ReserveRequest, f
 	for i, id := range req.EventIDs {
 		bookings[i] = Booking{
 			LocationID: req.LocationID, GroupID: g.ID, EventID: id, ClientID: client.ID,
-			VisitorName: req.VisitorName, Seats: req.Seats, Status: StatusExpected,
+			VisitorName: req.VisitorName, Seats: req.Seats, Status: StatusExpected, Payment: PaymentUnpaid,
 			Comment: req.Comment, Source: source, LinkID: g.LinkID, UTM: req.UTM,
 			Lang: req.Lang, CreatedAt: now, UpdatedAt: now,
 		}
