@@ -41,6 +41,7 @@ func addAdminRoutes(r *gin.Engine, d Deps) {
 	h.registerEvents(staff)
 	h.registerClients(staff)
 	h.registerSettings(owner)
+	h.registerPassTypes(owner)
 	h.registerLinks(owner)
 	h.registerUsers(owner)
 	owner.GET("/sms", h.smsSettingsPage)
