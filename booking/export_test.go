@@ -37,3 +37,8 @@ func UseUnsafeSeatTaking(s *Store) {
 // SQLiteMaxConns is the SQLite pool's size, for tests that hold every
 // connection at once.
 const SQLiteMaxConns = sqliteMaxConns
+
+// UseUnsafePassSpending spends passes without their row lock, so two
+// spenders can both read the same balance. Only the pass race test's
+// control uses it, to prove that the test catches an overdraw.
+func UseUnsafePassSpending(s *Store) { s.noPassLock = true }

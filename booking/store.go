@@ -29,6 +29,9 @@ type Store struct {
 	takeSeats func(ctx context.Context, tx bun.Tx, eventIDs []int64, n int) (full []int64, err error)
 	// noRowLocks is set only by the concurrency test's control.
 	noRowLocks bool
+	// noPassLock is set only by the pass race test's control: passes are
+	// then read and spent without their row lock (lockPass).
+	noPassLock bool
 	// PasswordCost is the bcrypt cost of new passwords (0: bcrypt's
 	// default). Only tests lower it, where hashing at full cost under the
 	// race detector would take most of the run.
