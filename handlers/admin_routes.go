@@ -40,6 +40,7 @@ func addAdminRoutes(r *gin.Engine, d Deps) {
 	h.registerSchedule(staff)
 	h.registerEvents(staff)
 	h.registerClients(staff)
+	h.registerClientPasses(staff)
 	h.registerSettings(owner)
 	h.registerPassTypes(owner)
 	h.registerLinks(owner)
