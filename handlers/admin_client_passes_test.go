@@ -233,7 +233,7 @@ func TestAdminClientPassChanges(t *testing.T) {
 		// never goes below 0.
 		r := c.post(base+"/correct", url.Values{"delta": {"-1"}, "reason": {" "}})
 		refused(r, http.StatusUnprocessableEntity, "reason", booking.MsgRequired)
-		if got := r.doc.Find("#gap-" + itoa64(cp.ID) + "-delta").AttrOr("value", ""); got != "-1" {
+		if got := r.doc.Find("#gap-"+itoa64(cp.ID)+"-delta").AttrOr("value", ""); got != "-1" {
 			t.Errorf("the delta came back as %q", got)
 		}
 		refused(c.post(base+"/correct", url.Values{"delta": {"1000"}, "reason": {"typo"}}), http.StatusUnprocessableEntity, "delta", booking.MsgPassCorrection)
