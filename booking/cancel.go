@@ -68,6 +68,7 @@ func (s *Store) cancel(ctx context.Context, bookingID int64, by string, origin *
 			return err
 		}
 		now := s.now()
+		was := b.Status
 		b.Status, b.CancelledBy, b.CancelledAt, b.UpdatedAt = StatusCancelled, by, &now, now
 		b.Sequence++
 		if _, err := tx.NewUpdate().Model(b).WherePK().
@@ -76,6 +77,17 @@ func (s *Store) cancel(ctx context.Context, bookingID int64, by string, origin *
 		}
 		if err := releaseSeats(ctx, tx, b.EventID, b.Seats); err != nil {
 			return err
+		}
+		if b.Payment == PaymentPass && b.PassID != 0 {
+			back, err := visitsDueBack(ctx, tx, b, was, ev, by, now)
+			if err != nil {
+				return err
+			}
+			if back {
+				if err := s.returnVisits(ctx, tx, b, now); err != nil {
+					return err
+				}
+			}
 		}
 		if err := queueCancelled(ctx, tx, b, ev, by, origin, now); err != nil {
 			return err

@@ -50,6 +50,9 @@ func (s *Store) MoveBooking(ctx context.Context, bookingID, toEventID int64) (*B
 		if dup {
 			return fmt.Errorf("target event %d: %w", toEventID, ErrAlreadyBooked)
 		}
+		if err := s.checkPassMove(ctx, tx, b, to); err != nil {
+			return err
+		}
 		if err := s.takeSeatsIn(ctx, tx, toEventID, b.Seats); err != nil {
 			return err
 		}
@@ -83,6 +86,9 @@ func (s *Store) ChangeSeats(ctx context.Context, bookingID int64, seats int) (*B
 		}
 		if !b.Active() {
 			return fmt.Errorf("booking %d: %w", bookingID, ErrAlreadyCancelled)
+		}
+		if err := s.adjustPassSeats(ctx, tx, b, seats, s.now()); err != nil {
+			return err
 		}
 		switch delta := seats - b.Seats; {
 		case delta > 0:

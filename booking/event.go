@@ -256,6 +256,9 @@ func (s *Store) DeleteEvent(ctx context.Context, id int64) ([]Affected, error) {
 		if _, err := tx.NewUpdate().Model(ev).WherePK().Column("deleted_at", "seats_taken").Exec(ctx); err != nil {
 			return fmt.Errorf("delete event %d: %w", id, err)
 		}
+		if err := s.returnVisitsOfDeleted(ctx, tx, cancelled, now); err != nil {
+			return err
+		}
 		for _, b := range cancelled {
 			cl := new(Client)
 			if err := tx.NewSelect().Model(cl).Where("id = ?", b.ClientID).Scan(ctx); err != nil {

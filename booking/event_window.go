@@ -17,6 +17,38 @@ type EventWindow struct {
 	Active []EventClient
 	// Cancelled keeps the history, oldest first.
 	Cancelled []EventClient
+	// Totals counts what the active bookings have paid and owe.
+	Totals PaymentTotals
+}
+
+// PaymentTotals sums an event's active bookings by payment: how many are
+// paid (at the desk, by a pass or free) and how many unpaid, by bookings
+// and by seats, and what the desk took (DeskMinor, in the service's
+// currency).
+type PaymentTotals struct {
+	PaidBookings   int
+	UnpaidBookings int
+	PaidSeats      int
+	UnpaidSeats    int
+	PassSeats      int
+	DeskMinor      int64
+	Currency       string
+}
+
+func (t *PaymentTotals) add(b *Booking) {
+	if !b.Payment.Paid() {
+		t.UnpaidBookings++
+		t.UnpaidSeats += b.Seats
+		return
+	}
+	t.PaidBookings++
+	t.PaidSeats += b.Seats
+	switch b.Payment {
+	case PaymentPass:
+		t.PassSeats += b.Seats
+	case PaymentDesk:
+		t.DeskMinor += b.PaidAmountMinor
+	}
 }
 
 // EventClient is one booking of an event with its client (the other way
@@ -24,6 +56,8 @@ type EventWindow struct {
 type EventClient struct {
 	Booking
 	Client Client
+	// PassName names the pass that paid (Payment is PaymentPass).
+	PassName string
 }
 
 // EventWindow loads a live event of the location with its bookings. An
@@ -50,9 +84,15 @@ func (s *Store) EventWindow(ctx context.Context, locationID, eventID int64) (*Ev
 	if err != nil {
 		return nil, err
 	}
+	passNames, err := s.passNames(ctx, bookings)
+	if err != nil {
+		return nil, err
+	}
+	w.Totals.Currency = w.Service.Currency
 	for _, b := range bookings {
-		cb := EventClient{Booking: b, Client: clients[b.ClientID]}
+		cb := EventClient{Booking: b, Client: clients[b.ClientID], PassName: passNames[b.PassID]}
 		if b.Active() {
+			w.Totals.add(&b)
 			w.Active = append(w.Active, cb)
 		} else {
 			w.Cancelled = append(w.Cancelled, cb)
@@ -103,6 +143,28 @@ func (s *Store) clientsByID(ctx context.Context, bookings []Booking) (map[int64]
 	}
 	for _, c := range list {
 		out[c.ID] = c
+	}
+	return out, nil
+}
+
+// passNames maps the ids of the passes that paid bookings to their names.
+func (s *Store) passNames(ctx context.Context, bookings []Booking) (map[int64]string, error) {
+	var ids []int64
+	for _, b := range bookings {
+		if b.PassID != 0 {
+			ids = append(ids, b.PassID)
+		}
+	}
+	out := map[int64]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var list []ClientPass
+	if err := s.db.NewSelect().Model(&list).Column("id", "name").Where("id IN (?)", bun.List(uniqueIDs(ids))).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("passes of bookings: %w", err)
+	}
+	for _, p := range list {
+		out[p.ID] = p.Name
 	}
 	return out, nil
 }

@@ -34,6 +34,13 @@ type ReserveRequest struct {
 	// ClientIP is the widget client's address, counted by the SMS limits;
 	// empty for staff.
 	ClientIP string
+	// PassID is the client's pass that pays for every seat of every event
+	// (0: pay at the studio). It must be the client's own pass at this
+	// location; see reservePass for the rules. The widget offers it only
+	// after the phone is confirmed.
+	PassID int64
+	// StaffUserID is who booked, for staff bookings paid by a pass.
+	StaffUserID int64
 }
 
 // Reservation is the result of a successful request.
@@ -43,6 +50,9 @@ type Reservation struct {
 	Bookings []Booking // in the order of the request's EventIDs
 	// Replayed is true when the key had been used: nothing new was booked.
 	Replayed bool
+	// Pass is the pass that paid, with its balance after the booking; nil
+	// when the bookings are paid at the studio.
+	Pass *ClientPass
 }
 
 // errReplay stops the transaction of a request whose key is already stored.
@@ -184,6 +194,9 @@ func (req *ReserveRequest) fingerprint() string {
 	if req.Link != nil {
 		fmt.Fprintf(&b, "|link%d", req.Link.ID)
 	}
+	if req.PassID != 0 {
+		fmt.Fprintf(&b, "|pass%d", req.PassID)
+	}
 	sum := sha256.Sum256([]byte(b.String()))
 	return hex.EncodeToString(sum[:])
 }
@@ -235,6 +248,15 @@ func (s *Store) reserveTx(ctx context.Context, tx bun.Tx, req *ReserveRequest, f
 	if len(problems) > 0 {
 		return nil, &ReserveError{Problems: problems}
 	}
+	var pass *ClientPass
+	var passStart string
+	var uses []passUse
+	if req.PassID != 0 {
+		// After the events' locks: the lock order of every path.
+		if pass, passStart, uses, err = s.reservePass(ctx, tx, req, client.ID, events, loc); err != nil {
+			return nil, err
+		}
+	}
 
 	// Seats are taken in all the events at once: their rows are locked
 	// already, in the lock order.
@@ -261,12 +283,23 @@ func (s *Store) reserveTx(ctx context.Context, tx bun.Tx, req *ReserveRequest, f
 			Comment: req.Comment, Source: source, LinkID: g.LinkID, UTM: req.UTM,
 			Lang: req.Lang, CreatedAt: now, UpdatedAt: now,
 		}
+		if pass != nil {
+			bookings[i].Payment, bookings[i].PassID = PaymentPass, pass.ID
+		}
 	}
 	if _, err := tx.NewInsert().Model(&bookings).Exec(ctx); err != nil {
 		if isUniqueViolation(err) {
 			return nil, &ReserveError{Problems: []EventProblem{{req.EventIDs[0], ErrAlreadyBooked}}}
 		}
 		return nil, fmt.Errorf("insert bookings: %w", err)
+	}
+	if pass != nil {
+		for i := range uses {
+			uses[i].BookingID = bookings[i].ID
+		}
+		if err := spendPass(ctx, tx, pass, passStart, uses, req.StaffUserID, now); err != nil {
+			return nil, err
+		}
 	}
 	if st.Enabled {
 		w := outboxWriterFor(tx, loc, st, now)
@@ -277,7 +310,7 @@ func (s *Store) reserveTx(ctx context.Context, tx bun.Tx, req *ReserveRequest, f
 			return nil, err
 		}
 	}
-	return &Reservation{Group: *g, Client: *client, Bookings: bookings}, nil
+	return &Reservation{Group: *g, Client: *client, Bookings: bookings, Pass: pass}, nil
 }
 
 // queueBooked writes the "booked" SMS (one for the whole request, with the
@@ -440,6 +473,13 @@ func (s *Store) replay(ctx context.Context, key, fp string) (*Reservation, error
 		return nil, err
 	}
 	res.Replayed = true
+	if len(res.Bookings) > 0 && res.Bookings[0].PassID != 0 {
+		p, err := s.ClientPass(ctx, PassRef{LocationID: g.LocationID, ClientID: g.ClientID, PassID: res.Bookings[0].PassID})
+		if err != nil {
+			return nil, err
+		}
+		res.Pass = p
+	}
 	return res, nil
 }
 
