@@ -1,0 +1,41 @@
+package handlers
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"groupbook/booking"
+)
+
+// eventBookingPaid marks a row paid at the desk with the method staff
+// chose; the amount is the service's price for the booking's seats, what
+// the client owes for it.
+func (h *adminHandlers) eventBookingPaid(c *gin.Context) {
+	method := c.PostForm("method")
+	h.changeBooking(c, bookingChange{done: "paid", field: "payment", value: method, applyTo: func(ctx context.Context, t *bookingTarget) error {
+		_, err := h.store.MarkPaidAtDesk(ctx, booking.DeskPayment{
+			LocationID: t.v.Location.ID, BookingID: t.b.ID, Method: method,
+			AmountMinor: t.p.W.Service.PriceMinor * int64(t.b.Seats), StaffUserID: t.v.User.ID,
+		})
+		return err
+	}})
+}
+
+// eventBookingPayPass pays a row with one of the client's passes. The pass
+// id comes from the form: the core refuses (not found) a pass that is not
+// this booking's client's at this location.
+func (h *adminHandlers) eventBookingPayPass(c *gin.Context) {
+	raw := c.PostForm("pass_id")
+	h.changeBooking(c, bookingChange{done: "paid_pass", field: "payment", value: raw, applyTo: func(ctx context.Context, t *bookingTarget) error {
+		id, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil || id <= 0 {
+			return booking.ErrNotFound
+		}
+		_, _, err = h.store.PayWithPass(ctx, booking.PayWithPassInput{
+			LocationID: t.v.Location.ID, BookingID: t.b.ID, PassID: id, StaffUserID: t.v.User.ID,
+		})
+		return err
+	}})
+}
