@@ -94,7 +94,9 @@ func (h *adminHandlers) changeBooking(c *gin.Context, ch bookingChange) {
 		h.serverError(c, err)
 		return
 	}
-	if row := p.row(t.b.ID); row != nil && status == http.StatusUnprocessableEntity {
+	// A payment refusal is always shown at the row's payment, whatever its
+	// status: staff need to see which row it was about.
+	if row := p.row(t.b.ID); row != nil && (status == http.StatusUnprocessableEntity || ch.field == "payment") {
 		row.Errors, row.Open = map[string]string{ch.field: msg}, ch.field != "status"
 		switch ch.field {
 		case "seats":

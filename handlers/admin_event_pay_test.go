@@ -1,0 +1,210 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"groupbook/booking"
+	"groupbook/booking/booktest"
+)
+
+func TestAdminEventPayments(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		e := newEventEnv(t, db, staffEmail)
+		ctx := context.Background()
+		st := e.f.Store
+		reserve := func(n int, ev *booking.Event) booking.Booking {
+			t.Helper()
+			res, err := st.Reserve(ctx, booking.ReserveRequest{LocationID: e.f.Location.ID, EventIDs: []int64{ev.ID}, Seats: 1, Client: booktest.Client(n)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return res.Bookings[0]
+		}
+		third := reserve(3, e.yoga[0])
+		annaPilates := reserve(1, e.pilates)
+		bela := reserve(2, e.yoga[1])
+		pt, err := st.CreatePassType(ctx, e.f.Location.ID, booking.PassTypeInput{
+			Name: "10 Yoga classes", Kind: booking.PassVisits, Visits: 10, ValidityDays: 90, ValidFrom: booking.ValidFromSale,
+			PriceMinor: 3000000, Currency: "HUF", ServiceIDs: []int64{e.f.Yoga.ID},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sell := func(clientID int64) *booking.ClientPass {
+			t.Helper()
+			cp, err := st.SellPass(ctx, booking.SellPassInput{LocationID: e.f.Location.ID, ClientID: clientID, PassTypeID: pt.ID, Method: booking.MethodCash, AmountMinor: pt.PriceMinor})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return cp
+		}
+		annas, belas := sell(e.web.ClientID), sell(bela.ClientID)
+		entries := func() int { return passRows(t, db, (*booking.PassEntry)(nil)) }
+		balance := func(cp *booking.ClientPass) int {
+			t.Helper()
+			got, err := st.ClientPass(ctx, booking.PassRef{LocationID: cp.LocationID, ClientID: cp.ClientID, PassID: cp.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got.Balance
+		}
+		row := func(p *page, b booking.Booking) *goqSel { return p.doc.Find("#booking-" + itoa64(b.ID)) }
+
+		p := e.c.get(e.url(e.yoga[0]))
+		settingsOK(t, p, "event window")
+		if got := p.text("#gae-pay-totals"); got != "Paid: 0 · Unpaid: 3" {
+			t.Errorf("totals %q", got)
+		}
+		web := row(p, e.web)
+		if got := web.Find(".gae-pay__state").Text(); got != "Unpaid" {
+			t.Errorf("web row payment %q", got)
+		}
+		if got := web.Find(`select[name=pass_id] option`).Text(); got != "10 Yoga classes · 10 visits left" {
+			t.Errorf("passes offered %q", got)
+		}
+		if got := web.Find(".gae-pay__sell").AttrOr("href", ""); got != "/admin/clients/"+itoa64(e.web.ClientID)+"?sell=1#ga-sell" {
+			t.Errorf("sell link %q", got)
+		}
+		if row(p, third).Find(`select[name=pass_id]`).Length() != 0 {
+			t.Error("a client without a pass is offered one")
+		}
+		// The sell link opens the client page with the sale form open.
+		if cp := e.c.get("/admin/clients/" + itoa64(e.web.ClientID) + "?sell=1"); cp.doc.Find("#ga-sell[open]").Length() != 1 {
+			t.Error("the sale form is not open")
+		}
+
+		// Pay Anna's 2-seat booking with her pass, through htmx.
+		r := e.c.post(e.bookingURL(e.web, "pay-pass"), url.Values{"pass_id": {itoa64(annas.ID)}}, htmx...)
+		if r.code != http.StatusOK || strings.Contains(r.body, "<html") {
+			t.Fatalf("pay with pass: %d\n%s", r.code, r.body)
+		}
+		if got := row(r, e.web).Find(".gae-pay__state").Text(); got != "Paid by pass “10 Yoga classes”" {
+			t.Errorf("after paying: %q", got)
+		}
+		if got := r.text(".gb-alert--success"); got != settingsMsg(t, "admin_passes_done_paid_pass") {
+			t.Errorf("alert %q", got)
+		}
+		if got := r.text("#gae-pay-totals"); got != "Paid: 1 · Unpaid: 2" {
+			t.Errorf("totals after paying %q", got)
+		}
+		if got := balance(annas); got != 8 {
+			t.Errorf("balance %d after paying 2 seats, want 8", got)
+		}
+		if b := e.booking(e.web.ID); b.Payment != booking.PaymentPass || b.PassID != annas.ID {
+			t.Errorf("booking payment %s pass %d", b.Payment, b.PassID)
+		}
+
+		n := entries()
+		// Paid already: 409 at the row.
+		r = e.c.post(e.bookingURL(e.web, "pay-pass"), url.Values{"pass_id": {itoa64(annas.ID)}}, htmx...)
+		if r.code != http.StatusConflict || r.text("#gae-pay-"+itoa64(e.web.ID)+"-error") != settingsMsg(t, "admin_passes_error_paid") {
+			t.Errorf("paying twice: %d %q", r.code, r.text("#gae-pay-"+itoa64(e.web.ID)+"-error"))
+		}
+		// Another client's pass, a pass id that is not a number: not found.
+		for _, id := range []string{itoa64(belas.ID), "x", ""} {
+			if r := e.c.post(e.bookingURL(e.kid, "pay-pass"), url.Values{"pass_id": {id}}); r.code != http.StatusNotFound {
+				t.Errorf("pay with pass %q: %d, want 404", id, r.code)
+			}
+		}
+		// A pass that does not cover Pilates.
+		r = e.c.post(e.bookingURL(annaPilates, "pay-pass"), url.Values{"pass_id": {itoa64(annas.ID)}}, htmx...)
+		if r.code != http.StatusUnprocessableEntity || r.text("#gae-pay-"+itoa64(annaPilates.ID)+"-error") != settingsMsg(t, "admin_passes_error_not_covering") {
+			t.Errorf("pass for another service: %d %q", r.code, r.text(".gb-error"))
+		}
+		// Too few visits: the shortfall is named.
+		if _, err := st.CorrectPass(ctx, booking.PassRef{LocationID: e.f.Location.ID, ClientID: annas.ClientID, PassID: annas.ID}, -8, "test", e.staff.ID); err != nil {
+			t.Fatal(err)
+		}
+		n = entries()
+		r = e.c.post(e.bookingURL(e.kid, "pay-pass"), url.Values{"pass_id": {itoa64(annas.ID)}}, htmx...)
+		if r.code != http.StatusUnprocessableEntity || r.text("#gae-pay-"+itoa64(e.kid.ID)+"-error") != "0 visits left, 1 needed." {
+			t.Errorf("shortfall: %d %q", r.code, r.text("#gae-pay-"+itoa64(e.kid.ID)+"-error"))
+		}
+		if got := entries(); got != n {
+			t.Errorf("refusals wrote %d ledger rows", got-n)
+		}
+		if b := e.booking(e.kid.ID); b.Payment != booking.PaymentUnpaid {
+			t.Errorf("a refused payment paid the kid's booking: %s", b.Payment)
+		}
+
+		// Mark paid at the desk, as a plain form: the service's price for
+		// its seats, by card.
+		r = e.c.post(e.bookingURL(e.kid, "paid"), url.Values{"method": {"card"}})
+		if r.code != http.StatusSeeOther || !strings.HasPrefix(r.hdr.Get("Location"), e.url(e.yoga[0])+"?done=paid") {
+			t.Fatalf("mark paid: %d to %q", r.code, r.hdr.Get("Location"))
+		}
+		if b := e.booking(e.kid.ID); b.Payment != booking.PaymentDesk || b.PaidMethod != "card" || b.PaidAmountMinor != 350000 || b.PaidCurrency != "HUF" || b.PaidByUserID != e.staff.ID {
+			t.Errorf("desk payment %+v", b)
+		}
+		loc, _, _ := strings.Cut(r.hdr.Get("Location"), "#") // a browser keeps the fragment to itself
+		p = e.c.get(loc)
+		if got := row(p, e.kid).Find(".gae-pay__state").Text(); got != "Paid at the desk" {
+			t.Errorf("kid row %q", got)
+		}
+		if got := p.text(".gb-alert--success"); got != settingsMsg(t, "admin_passes_done_paid") {
+			t.Errorf("alert %q", got)
+		}
+		if got := p.text("#gae-pay-totals"); got != "Paid: 2 · Unpaid: 1" {
+			t.Errorf("totals %q", got)
+		}
+		// A method that is not one: refused at the row, nothing paid.
+		r = e.c.post(e.bookingURL(third, "paid"), url.Values{"method": {"bitcoin"}}, htmx...)
+		if r.code != http.StatusUnprocessableEntity || r.text("#gae-pay-"+itoa64(third.ID)+"-error") != settingsMsg(t, booking.MsgInvalidPayMethod) {
+			t.Errorf("bad method: %d %q", r.code, r.text(".gb-error"))
+		}
+		if b := e.booking(third.ID); b.Payment != booking.PaymentUnpaid {
+			t.Errorf("a refused desk payment paid: %s", b.Payment)
+		}
+		e.invariant()
+	})
+}
+
+func TestAdminEventPaymentsOtherLocation(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		e := newEventEnv(t, db, ownerEmail)
+		ctx := context.Background()
+		o := newPassOtherStudio(t, e.adminEnv)
+		tm, err := e.f.Store.CreateTeamMember(ctx, o.loc.ID, booking.TeamMemberInput{Name: "Coach", ServiceIDs: []int64{o.svc.ID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		capacity := 5
+		ev, err := e.f.Store.CreateEvent(ctx, o.loc.ID, booking.EventInput{ServiceID: o.svc.ID, TeamMemberID: tm.ID, StartsAt: e.yoga[0].StartsAt, Capacity: &capacity})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := e.f.Store.Reserve(ctx, booking.ReserveRequest{LocationID: o.loc.ID, EventIDs: []int64{ev.ID}, Seats: 1, Client: booktest.Client(1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		theirs, err := e.f.Store.SellPass(ctx, booking.SellPassInput{LocationID: o.loc.ID, ClientID: res.Client.ID, PassTypeID: o.pt.ID, Free: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := passRows(t, db, (*booking.PassEntry)(nil))
+		// Their pass on our booking, and our admin on their booking.
+		for _, tc := range []struct{ path, pass string }{
+			{e.bookingURL(e.kid, "pay-pass"), itoa64(theirs.ID)},
+			{e.bookingURL(res.Bookings[0], "pay-pass"), itoa64(theirs.ID)},
+			{e.bookingURL(res.Bookings[0], "paid"), ""},
+		} {
+			if r := e.c.post(tc.path, url.Values{"pass_id": {tc.pass}, "method": {"cash"}}); r.code != http.StatusNotFound {
+				t.Errorf("%s with pass %s: %d, want 404", tc.path, tc.pass, r.code)
+			}
+		}
+		if got := passRows(t, db, (*booking.PassEntry)(nil)); got != n {
+			t.Errorf("refusals wrote %d ledger rows", got-n)
+		}
+		for _, id := range []int64{e.kid.ID, res.Bookings[0].ID} {
+			if b := e.booking(id); b.Payment != booking.PaymentUnpaid {
+				t.Errorf("booking %d paid by a refused request: %s", id, b.Payment)
+			}
+		}
+	})
+}
