@@ -7,6 +7,7 @@ import "github.com/gin-gonic/gin"
 // selling a pass to a client is staff's work (registerClientPasses).
 func (h *adminHandlers) registerPassTypes(g *gin.RouterGroup) {
 	g.GET("/passes", h.passTypes)
+	g.POST("/passes/settings", h.passSettingsSave)
 	g.GET("/passes/new", h.passTypeForm)
 	g.POST("/passes/new", h.passTypeSave)
 	g.GET("/passes/:id/edit", h.passTypeForm)

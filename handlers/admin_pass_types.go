@@ -20,6 +20,8 @@ type passTypeRow struct {
 
 type passTypesPage struct {
 	Active, Archived []passTypeRow
+	// ReturnLate is the location's "return visits on late cancel" choice.
+	ReturnLate bool
 }
 
 // passTypes lists the location's pass types, archived ones apart.
@@ -39,7 +41,7 @@ func (h *adminHandlers) passTypes(c *gin.Context) {
 		h.serverError(c, err)
 		return
 	}
-	p := &passTypesPage{}
+	p := &passTypesPage{ReturnLate: v.Location.ReturnVisitsLateCancel}
 	for i := range types {
 		row := newPassTypeRow(v.L, &types[i], names)
 		if row.Archived {
@@ -125,4 +127,18 @@ func (h *adminHandlers) passTypeArchive(archived bool) gin.HandlerFunc {
 		}
 		settingsRedirect(c, "/admin/passes", done)
 	}
+}
+
+// passSettingsSave saves whether a late cancel or a no-show gives a pass
+// its visits back; it sits with the passes since it only matters to them.
+func (h *adminHandlers) passSettingsSave(c *gin.Context) {
+	v := h.settingsView(c, "passes", "admin_passes_title")
+	if !settingsNeedLocation(c, v) {
+		return
+	}
+	if err := h.store.SetReturnVisitsLateCancel(c.Request.Context(), v.Location.ID, c.PostForm("return_visits_late_cancel") != ""); err != nil {
+		h.serverError(c, err)
+		return
+	}
+	settingsRedirect(c, "/admin/passes", "saved")
 }

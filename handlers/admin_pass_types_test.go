@@ -205,9 +205,33 @@ func TestAdminPassTypesAccess(t *testing.T) {
 			{"GET", "/admin/passes"}, {"GET", "/admin/passes/new"}, {"POST", "/admin/passes/new"},
 			{"GET", "/admin/passes/" + id + "/edit"}, {"POST", "/admin/passes/" + id + "/edit"},
 			{"POST", "/admin/passes/" + id + "/archive"}, {"POST", "/admin/passes/" + id + "/restore"},
+			{"POST", "/admin/passes/settings"},
 		})
 		if got, _ := e.f.Store.PassType(context.Background(), e.f.Location.ID, pt.ID); got.Archived || got.Name != "Yoga 5" {
 			t.Errorf("refused requests changed the pass type: %+v", got)
+		}
+	})
+}
+
+func TestAdminPassLateCancelSetting(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		e := newAdminEnv(t, db)
+		ctx := context.Background()
+		c := e.signIn(ownerEmail)
+		box := `#ga-pass-late input[name=return_visits_late_cancel]`
+		if p := c.get("/admin/passes"); p.doc.Find(box).Length() != 1 || p.doc.Find(box+"[checked]").Length() != 0 {
+			t.Fatal("the late-cancel setting is not shown unticked")
+		}
+		settingsDoneTo(t, c.post("/admin/passes/settings", url.Values{"return_visits_late_cancel": {"1"}}), "/admin/passes?done=saved")
+		if loc, _ := e.f.Store.Location(ctx, e.f.Location.ID); !loc.ReturnVisitsLateCancel {
+			t.Error("not saved")
+		}
+		if p := c.get("/admin/passes?done=saved"); p.doc.Find(box+"[checked]").Length() != 1 || p.text(".gb-alert--success") != settingsMsg(t, "admin_saved") {
+			t.Error("the saved setting is not shown ticked with the saved message")
+		}
+		settingsDoneTo(t, c.post("/admin/passes/settings", url.Values{}), "/admin/passes?done=saved")
+		if loc, _ := e.f.Store.Location(ctx, e.f.Location.ID); loc.ReturnVisitsLateCancel {
+			t.Error("unticking was not saved")
 		}
 	})
 }
