@@ -73,3 +73,26 @@ func (s *Store) ClientByPhone(ctx context.Context, locationID int64, phone strin
 	}
 	return cl, nil
 }
+
+// EnsureClient finds the location's client by phone or creates it, as a
+// booking would (names and email already on file are kept), so staff can
+// sell a pass to someone who has not booked yet. The phone must already be
+// normalised to E.164 (NormalizePhone).
+func (s *Store) EnsureClient(ctx context.Context, locationID int64, in ClientInput) (*Client, error) {
+	loc, err := s.Location(ctx, locationID)
+	if err != nil {
+		return nil, err
+	}
+	in.normalize()
+	c := newChecker()
+	in.check(c, loc.Country)
+	if err := c.err(); err != nil {
+		return nil, err
+	}
+	var cl *Client
+	err = s.inQuietTx(ctx, func(tx bun.Tx) error {
+		cl, err = upsertClient(ctx, tx, locationID, in, s.now())
+		return err
+	})
+	return cl, err
+}

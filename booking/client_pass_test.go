@@ -305,3 +305,23 @@ func TestPassScopedByClientAndLocation(t *testing.T) {
 		}
 	})
 }
+
+func TestEnsureClient(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		f := booktest.Seed(t, db)
+		in := booktest.Client(7)
+		a, err := f.Store.EnsureClient(ctx, f.Location.ID, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in.FirstName = "Other"
+		b, err := f.Store.EnsureClient(ctx, f.Location.ID, in)
+		if err != nil || b.ID != a.ID || b.FirstName != "Anna" {
+			t.Errorf("second call: %+v %v", b, err)
+		}
+		in.Phone = "+36 20 100 0007"
+		_, err = f.Store.EnsureClient(ctx, f.Location.ID, in)
+		wantField(t, err, "phone", booking.MsgInvalidPhone)
+	})
+}

@@ -58,10 +58,11 @@ type Link struct {
 }
 
 // EffectiveMaxEvents is how many events one booking may hold: 1 unless the
-// link allows several events and prepayment is off (the Book another block
-// is not offered with prepayment).
+// link allows several events. Prepayment no longer limits it: it means "a
+// pass required" (Reserve refuses a booking without one), and the core
+// checks the pass against every date × seats, so several dates are safe.
 func (l *Link) EffectiveMaxEvents() int {
-	if !l.MultiEvent || l.Prepayment {
+	if !l.MultiEvent {
 		return 1
 	}
 	return l.MaxEvents

@@ -69,6 +69,16 @@ type MessagePayload struct {
 	From *time.Time `json:"from,omitempty"`
 	// By says who cancelled: client, admin or event_deleted.
 	By string `json:"by,omitempty"`
+	// Pass is the pass that paid the bookings of a "booked" message.
+	Pass *MessagePass `json:"pass,omitempty"`
+}
+
+// MessagePass is the pass a "booked" message mentions, with what is left
+// of it after the booking.
+type MessagePass struct {
+	Name      string `json:"name"`
+	Left      int    `json:"left"`
+	Unlimited bool   `json:"unlimited,omitempty"`
 }
 
 // MessageItem is one booking in a message.

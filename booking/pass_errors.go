@@ -34,6 +34,10 @@ var (
 	// (and ErrPassAlreadyFrozen the reverse).
 	ErrPassNotFrozen     = errors.New("pass is not frozen")
 	ErrPassAlreadyFrozen = errors.New("pass is already frozen")
+	// ErrPassRequired refuses a widget booking without a pass through a
+	// link whose prepayment setting ("pay before booking: pass required")
+	// is on.
+	ErrPassRequired = fmt.Errorf("this link requires a pass: %w", ErrPass)
 	// ErrAlreadyPaid refuses to pay a booking twice.
 	ErrAlreadyPaid = errors.New("booking is already paid")
 )

@@ -78,6 +78,9 @@ func (s *Store) Reserve(ctx context.Context, req ReserveRequest) (*Reservation, 
 	if fieldErr != nil {
 		return nil, fieldErr
 	}
+	if req.Link != nil && req.Link.Prepayment && req.PassID == 0 {
+		return nil, ErrPassRequired
+	}
 	if req.Key == "" {
 		req.Key = "staff-" + newToken()
 	}
@@ -306,7 +309,7 @@ func (s *Store) reserveTx(ctx context.Context, tx bun.Tx, req *ReserveRequest, f
 		if req.Link != nil {
 			w.origin = s.widgetOrigin(req.Link.ID, req.ClientIP)
 		}
-		if err := queueBooked(ctx, w, g, client, bookings, events); err != nil {
+		if err := queueBooked(ctx, w, g, client, bookings, events, pass); err != nil {
 			return nil, err
 		}
 	}
@@ -315,7 +318,7 @@ func (s *Store) reserveTx(ctx context.Context, tx bun.Tx, req *ReserveRequest, f
 
 // queueBooked writes the "booked" SMS (one for the whole request, with the
 // manage link) and a reminder per booking, all in one INSERT.
-func queueBooked(ctx context.Context, w *outboxWriter, g *Group, client *Client, bookings []Booking, events map[int64]*lockedEvent) error {
+func queueBooked(ctx context.Context, w *outboxWriter, g *Group, client *Client, bookings []Booking, events map[int64]*lockedEvent, pass *ClientPass) error {
 	w.batched = true
 	w.tokens[g.ID] = g.Token
 	for _, ev := range events {
@@ -324,6 +327,9 @@ func queueBooked(ctx context.Context, w *outboxWriter, g *Group, client *Client,
 		}
 	}
 	p := MessagePayload{Token: g.Token}
+	if pass != nil {
+		p.Pass = &MessagePass{Name: pass.Name, Left: pass.Balance, Unlimited: pass.Unlimited()}
+	}
 	for i := range bookings {
 		it, err := w.item(ctx, &bookings[i], &events[bookings[i].EventID].Event)
 		if err != nil {

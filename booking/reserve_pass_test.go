@@ -255,3 +255,74 @@ func TestReservePassFirstUseAndUnlimited(t *testing.T) {
 		}
 	})
 }
+
+// TestPrepaymentRequiresPass: a link with prepayment ("pass required")
+// refuses a booking without a pass, and with one books several dates.
+func TestPrepaymentRequiresPass(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		f := booktest.Seed(t, db)
+		f.Link.Prepayment = true
+		if err := f.Store.SaveLink(ctx, f.Link); err != nil {
+			t.Fatal(err)
+		}
+		if got := f.Link.EffectiveMaxEvents(); got != 10 {
+			t.Errorf("prepayment link allows %d events, want 10", got)
+		}
+		evs := f.YogaEvents(t, 3, 10)
+		if _, err := f.Store.Reserve(ctx, req(f, 1, 1, evs...)); !errors.Is(err, booking.ErrPassRequired) {
+			t.Fatalf("no pass: %v", err)
+		}
+		if n := countBookings(t, db); n != 0 {
+			t.Fatalf("%d bookings without a pass", n)
+		}
+		p := withBalance(t, f, passClient(t, f, 1), 10)
+		res, err := f.Store.Reserve(ctx, passReq(f, 1, p, 1, evs...))
+		if err != nil || len(res.Bookings) != 3 || res.Pass.Balance != 7 {
+			t.Fatalf("with a pass: %v", err)
+		}
+		// Staff book without a pass as before.
+		r := req(f, 2, 1, evs[0])
+		r.Link = nil
+		if _, err := f.Store.Reserve(ctx, r); err != nil {
+			t.Fatalf("staff: %v", err)
+		}
+	})
+}
+
+// TestBookedMessageNamesPass: the "booked" SMS of a pass-paid booking
+// carries the pass and what is left of it.
+func TestBookedMessageNamesPass(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		f := booktest.Seed(t, db)
+		enableSMS(t, f, 24)
+		p := withBalance(t, f, passClient(t, f, 1), 10)
+		evs := f.YogaEvents(t, 3, 10)
+		if _, err := f.Store.Reserve(ctx, passReq(f, 1, p, 2, evs...)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.Store.Reserve(ctx, req(f, 2, 1, evs[0])); err != nil {
+			t.Fatal(err)
+		}
+		var booked []*booking.MessagePayload
+		for _, m := range outbox(t, db) {
+			if m.Kind == booking.SMSBooked {
+				pl, err := m.DecodePayload()
+				if err != nil {
+					t.Fatal(err)
+				}
+				booked = append(booked, pl)
+			}
+		}
+		if len(booked) != 2 {
+			t.Fatalf("%d booked messages", len(booked))
+		}
+		if pp := booked[0].Pass; pp == nil || pp.Name != "10 Yoga classes" || pp.Left != 4 {
+			t.Errorf("pass in the message: %+v", pp)
+		}
+		if booked[1].Pass != nil {
+			t.Errorf("a booking paid at the studio names a pass: %+v", booked[1].Pass)
+		}
+	})
+}

@@ -117,8 +117,6 @@ func TestReserveRules(t *testing.T) {
 		buffered.BufferMin = 60
 		single := *f.Link
 		single.MultiEvent = false
-		prepaid := *f.Link
-		prepaid.Prepayment = true
 		pilatesOnly := *f.Link
 		pilatesOnly.ServiceIDs = []int64{f.Pilates.ID}
 		three := *f.Link
@@ -139,7 +137,6 @@ func TestReserveRules(t *testing.T) {
 			{"other team member", f.Link, []*booking.Event{evs[0], yogaZoe}, 1, booking.ErrDifferentService, yogaZoe.ID},
 			{"over link limit", &three, []*booking.Event{evs[0], evs[1], evs[2], small}, 1, booking.ErrTooManyEvents, small.ID},
 			{"multi-event off", &single, []*booking.Event{evs[0], evs[1]}, 1, booking.ErrTooManyEvents, evs[1].ID},
-			{"prepayment", &prepaid, []*booking.Event{evs[0], evs[1]}, 1, booking.ErrTooManyEvents, evs[1].ID},
 			{"duplicate id", f.Link, []*booking.Event{evs[0], evs[0]}, 1, booking.ErrDuplicateEvent, evs[0].ID},
 			{"not on link", &pilatesOnly, []*booking.Event{evs[0]}, 1, booking.ErrNotOnLink, evs[0].ID},
 			{"other location", f.Link, []*booking.Event{foreign}, 1, booking.ErrNotFound, foreign.ID},

@@ -81,13 +81,15 @@ func (c *cli) demo(ctx context.Context, args []string) error {
 	// Logging a password is acceptable only because this one is public,
 	// fixed and printed in the README.
 	log.Info("demo data loaded", "database", redactDSN(cfg.DatabaseURL), "events", d.Events,
-		"widget_url", widgetURL, "admin_email", demoEmail, "admin_password", demoPassword)
+		"widget_url", widgetURL, "admin_email", demoEmail, "admin_password", demoPassword,
+		"pass_client_phone", demoPassPhone)
 	return serveStore(ctx, cfg, store, log, serveOptions{demo: true, announce: func() {
 		fmt.Fprintf(c.stdout, "groupbook demo is running\n"+
 			"  widget:      %s\n"+
 			"  admin login: %s / %s\n"+
+			"  pass holder: %s (3 of 10 Yoga visits left; confirm this phone on %s-sms)\n"+
 			"  database:    %s (recreated on every demo start)\n"+
-			"Press Ctrl-C to stop.\n", widgetURL, demoEmail, demoPassword, redactDSN(cfg.DatabaseURL))
+			"Press Ctrl-C to stop.\n", widgetURL, demoEmail, demoPassword, demoPassPhone, widgetURL, redactDSN(cfg.DatabaseURL))
 	}})
 }
 

@@ -29,6 +29,8 @@ type demoData struct {
 	Link          *booking.Link
 	Owner         *booking.User
 	Events        int
+	PassType      *booking.PassType
+	Pass          *booking.ClientPass // demoPassPhone's, demoPassLeft visits left
 }
 
 // demoSeries is one recurring slot of the demo schedule.
@@ -118,6 +120,9 @@ func loadDemo(ctx context.Context, st *booking.Store, now time.Time) (*demoData,
 	d.Owner, err = st.CreateUser(ctx, demoEmail, "Studio Owner", demoPassword, booking.RoleOwner)
 	if err != nil {
 		return nil, fmt.Errorf("demo owner: %w", err)
+	}
+	if err := loadDemoPasses(ctx, st, d); err != nil {
+		return nil, err
 	}
 	return d, nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -94,6 +95,25 @@ func TestLoadDemo(t *testing.T) {
 		u, err := st.Authenticate(ctx, "owner@example.com", "groupbook-demo")
 		if err != nil || u.Role != booking.RoleOwner {
 			t.Errorf("demo owner sign-in = %+v, %v", u, err)
+		}
+
+		// The pass holder: three visits left, so four Yoga dates fall short.
+		if pt := d.PassType; pt.Name != "10 Yoga classes" || pt.Visits != 10 || len(pt.ServiceIDs) != 1 || pt.ServiceIDs[0] != yoga.ID {
+			t.Errorf("demo pass type = %+v", pt)
+		}
+		sel := booking.PassSelection{Seats: 1}
+		for _, ev := range events[:4] {
+			sel.EventIDs = append(sel.EventIDs, ev.ID)
+		}
+		opts, err := st.PassOptions(ctx, d.Location.ID, demoPassPhone, sel)
+		must(t, err)
+		var short *booking.PassShortError
+		if len(opts) != 1 || opts[0].Pass.Balance != demoPassLeft || !errors.As(opts[0].Err, &short) || short.Left != 3 || short.Needed != 4 {
+			t.Errorf("demo pass options for 4 dates = %+v", opts)
+		}
+		sel.EventIDs = sel.EventIDs[:3]
+		if usable, err := st.UsablePasses(ctx, d.Location.ID, demoPassPhone, sel); err != nil || len(usable) != 1 {
+			t.Errorf("demo pass for 3 dates: %d usable, %v", len(usable), err)
 		}
 	})
 }
