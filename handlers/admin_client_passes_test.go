@@ -313,3 +313,46 @@ func TestAdminClientPassRoutesNeedSignIn(t *testing.T) {
 		}
 	})
 }
+
+func TestAdminClientNewForAPass(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		e := newAdminEnv(t, db)
+		w := newPassWorld(t, e)
+		c := e.signIn(staffEmail)
+		if p := c.get("/admin/clients"); p.doc.Find(`#ga-client-new form[action="/admin/clients"]`).Length() != 1 {
+			t.Fatal("no new client form on the clients page")
+		}
+		clients := passRows(t, db, (*booking.Client)(nil))
+		for _, tc := range []struct{ field, value, msg string }{
+			{"phone", "", booking.MsgRequired},
+			{"phone", "123", booking.MsgInvalidPhone},
+			{"first_name", " ", booking.MsgRequired},
+		} {
+			f := url.Values{"phone": {"+36 30 999 8888"}, "first_name": {"Nóra"}, "last_name": {"Kiss"}}
+			f.Set(tc.field, tc.value)
+			r := c.post("/admin/clients", f)
+			settingsRefused(t, r, tc.field, settingsMsg(t, tc.msg))
+			if r.doc.Find("#ga-client-new[open]").Length() != 1 {
+				t.Errorf("%s: the refused form is not open", tc.field)
+			}
+			if n := passRows(t, db, (*booking.Client)(nil)); n != clients {
+				t.Fatalf("%s: a refused form wrote a client", tc.field)
+			}
+		}
+		r := c.post("/admin/clients", url.Values{"phone": {"06 30 999 8888"}, "first_name": {"Nóra"}, "last_name": {"Kiss"}})
+		cl, err := e.f.Store.ClientByPhone(context.Background(), e.f.Location.ID, "+36309998888")
+		if err != nil {
+			t.Fatal(err)
+		}
+		settingsDoneTo(t, r, "/admin/clients/"+itoa64(cl.ID)+"?sell=1")
+		if p := c.get("/admin/clients/" + itoa64(cl.ID) + "?sell=1"); p.doc.Find("#ga-sell[open] #gb-pass_type_id").Length() != 1 {
+			t.Error("the new client's page does not open the sale form")
+		}
+		// A phone already on file opens that client; nobody is added.
+		r = c.post("/admin/clients", url.Values{"phone": {"+36 20 123 4567"}, "first_name": {"Someone"}})
+		settingsDoneTo(t, r, "/admin/clients/"+itoa64(w.anna.ID)+"?sell=1")
+		if n := passRows(t, db, (*booking.Client)(nil)); n != clients+1 {
+			t.Errorf("%d clients, want %d", n, clients+1)
+		}
+	})
+}
