@@ -58,9 +58,8 @@ type Link struct {
 }
 
 // EffectiveMaxEvents is how many events one booking may hold: 1 unless the
-// link allows several events. Prepayment no longer limits it: it means "a
-// pass required" (Reserve refuses a booking without one), and the core
-// checks the pass against every date × seats, so several dates are safe.
+// link allows several events. Prepayment no longer limits it: a prepaid
+// booking is paid by a pass, which the core checks for every date × seats.
 func (l *Link) EffectiveMaxEvents() int {
 	if !l.MultiEvent {
 		return 1
@@ -124,6 +123,10 @@ type linkTeamMember struct {
 
 var slugRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$`)
 
+// MsgPrepaymentNeedsSMS refuses "pay before booking" on a link that does
+// not confirm phones by SMS code.
+const MsgPrepaymentNeedsSMS = "error_prepayment_needs_sms"
+
 // Limits a link may set.
 const (
 	MaxBufferMin       = 7 * 24 * 60
@@ -161,6 +164,11 @@ func (l *Link) validate() error {
 		if !ValidOrigin(o) {
 			c.add("allowed_origins", MsgInvalidOrigin)
 		}
+	}
+	// Prepayment means "a pass pays", and a pass is only offered to a phone
+	// confirmed by SMS code: without confirmation nobody could book.
+	if l.Prepayment && !l.SMSConfirm {
+		c.add("prepayment", MsgPrepaymentNeedsSMS)
 	}
 	return c.err()
 }

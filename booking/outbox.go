@@ -69,12 +69,12 @@ type MessagePayload struct {
 	From *time.Time `json:"from,omitempty"`
 	// By says who cancelled: client, admin or event_deleted.
 	By string `json:"by,omitempty"`
-	// Pass is the pass that paid the bookings of a "booked" message.
+	// Pass is the pass that paid a booking, for the "booked" text.
 	Pass *MessagePass `json:"pass,omitempty"`
 }
 
-// MessagePass is the pass a "booked" message mentions, with what is left
-// of it after the booking.
+// MessagePass is a pass as a message names it: its name and the visits
+// left after the change (Unlimited: it counts none).
 type MessagePass struct {
 	Name      string `json:"name"`
 	Left      int    `json:"left"`

@@ -207,7 +207,8 @@ func (req *ReserveRequest) fingerprint() string {
 // reserveTx books in one transaction. The order of its locks is the
 // order of every booking transaction, so two can never deadlock: the
 // client's row (upsertClient), the request key (the group's unique
-// index), then the events in ascending id order, then the SMS counts.
+// index), then the events in ascending id order, then the pass that pays
+// (lockPass), then the SMS counts.
 func (s *Store) reserveTx(ctx context.Context, tx bun.Tx, req *ReserveRequest, fp string, loc *Location, st *SMSSettings) (*Reservation, error) {
 	now := s.now()
 	client, err := upsertClient(ctx, tx, req.LocationID, req.Client, now)
@@ -317,7 +318,8 @@ func (s *Store) reserveTx(ctx context.Context, tx bun.Tx, req *ReserveRequest, f
 }
 
 // queueBooked writes the "booked" SMS (one for the whole request, with the
-// manage link) and a reminder per booking, all in one INSERT.
+// manage link, naming the pass that paid with its balance after) and a
+// reminder per booking, all in one INSERT.
 func queueBooked(ctx context.Context, w *outboxWriter, g *Group, client *Client, bookings []Booking, events map[int64]*lockedEvent, pass *ClientPass) error {
 	w.batched = true
 	w.tokens[g.ID] = g.Token
@@ -328,7 +330,7 @@ func queueBooked(ctx context.Context, w *outboxWriter, g *Group, client *Client,
 	}
 	p := MessagePayload{Token: g.Token}
 	if pass != nil {
-		p.Pass = &MessagePass{Name: pass.Name, Left: pass.Balance, Unlimited: pass.Unlimited()}
+		p.Pass = &MessagePass{Name: pass.Name, Left: max(pass.Balance, 0), Unlimited: pass.Unlimited()}
 	}
 	for i := range bookings {
 		it, err := w.item(ctx, &bookings[i], &events[bookings[i].EventID].Event)

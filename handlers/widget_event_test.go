@@ -143,8 +143,6 @@ func TestBookAnotherHiddenBySettings(t *testing.T) {
 		e := newWidgetEnv(t, db)
 		evs := tueThuYoga(t, e, 10)
 		for name, edit := range map[string]func(*booking.Link){
-			// Prepayment no longer hides it: it requires a pass, which the
-			// core checks against every date (issue 10).
 			"multiple events off": func(l *booking.Link) { l.MultiEvent = false },
 		} {
 			link := *e.f.Link
