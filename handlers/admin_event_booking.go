@@ -176,7 +176,7 @@ func (h *adminHandlers) eventBookingDelete(c *gin.Context) {
 // a payment's.
 func bookingDoneMsg(done string) string {
 	switch done {
-	case "paid", "paid_pass":
+	case "paid", "paid_pass", "unpaid":
 		return "admin_passes_done_" + done
 	}
 	return "admin_event_done_" + done

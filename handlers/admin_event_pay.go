@@ -39,3 +39,12 @@ func (h *adminHandlers) eventBookingPayPass(c *gin.Context) {
 		return err
 	}})
 }
+
+// eventBookingUnpaid takes back a payment recorded by mistake; a pass that
+// paid gets the booking's visits back (a return row in its ledger).
+func (h *adminHandlers) eventBookingUnpaid(c *gin.Context) {
+	h.changeBooking(c, bookingChange{done: "unpaid", field: "payment", applyTo: func(ctx context.Context, t *bookingTarget) error {
+		_, err := h.store.ClearPayment(ctx, t.v.Location.ID, t.b.ID, t.v.User.ID)
+		return err
+	}})
+}

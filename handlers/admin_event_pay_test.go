@@ -161,6 +161,18 @@ func TestAdminEventPayments(t *testing.T) {
 		if b := e.booking(third.ID); b.Payment != booking.PaymentUnpaid {
 			t.Errorf("a refused desk payment paid: %s", b.Payment)
 		}
+
+		// Mark unpaid: the pass that paid gets its 2 visits back.
+		r = e.c.post(e.bookingURL(e.web, "unpaid"), url.Values{}, htmx...)
+		if r.code != http.StatusOK || row(r, e.web).Find(".gae-pay__state").Text() != "Unpaid" || r.text(".gb-alert--success") != settingsMsg(t, "admin_passes_done_unpaid") {
+			t.Errorf("mark unpaid: %d %q", r.code, row(r, e.web).Find(".gae-pay__state").Text())
+		}
+		if got := balance(annas); got != 2 {
+			t.Errorf("balance %d after taking back a 2-seat payment, want 2", got)
+		}
+		if b := e.booking(e.web.ID); b.Payment != booking.PaymentUnpaid || b.PassID != 0 {
+			t.Errorf("after mark unpaid: %s pass %d", b.Payment, b.PassID)
+		}
 		e.invariant()
 	})
 }
