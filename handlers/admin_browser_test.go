@@ -327,6 +327,7 @@ func TestAdminInBrowser(t *testing.T) {
 	if got := a.text(row + " .gae-pay__state"); got != en.T("admin_passes_pay_unpaid") {
 		t.Errorf("the row's payment before the sale: %q", got)
 	}
+	a.step("row-unpaid")
 	a.do("sell a pass from the row", chromedp.Click(chromedp.CSS(row+" .gae-pay__sell")), chromedp.WaitVisible(chromedp.ID("gb-pass_type_id")))
 	if got := adminEval[string](a, `location.pathname`); got != "/admin/clients/"+idString(cl.ID) {
 		t.Errorf("the sell link opened %q", got)
