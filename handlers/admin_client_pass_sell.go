@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -30,11 +31,13 @@ func (h *adminHandlers) clientPassSell(c *gin.Context) {
 	if f.Start == "" {
 		own["start"] = "admin_passes_error_date"
 	}
-	var err error
-	if in.PassTypeID, err = strconv.ParseInt(f.TypeID, 10, 64); err != nil || in.PassTypeID <= 0 {
+	if id, perr := strconv.ParseInt(f.TypeID, 10, 64); perr == nil && id > 0 {
+		in.PassTypeID = id
+	} else {
 		own["pass_type_id"] = booking.MsgUnknownPassType
 	}
 	ctx := c.Request.Context()
+	var err error
 	if f.Method == clientPassFree {
 		in.Free = true
 	} else {
@@ -79,9 +82,12 @@ func (h *adminHandlers) clientPassAmount(ctx context.Context, locationID, typeID
 		return 0, nil
 	}
 	pt, err := h.store.PassType(ctx, locationID, typeID)
-	if err != nil {
+	if errors.Is(err, booking.ErrNotFound) {
 		// An unknown type is the core's to refuse, at its field.
 		return 0, nil
+	}
+	if err != nil {
+		return 0, err
 	}
 	return pt.PriceMinor, nil
 }

@@ -93,6 +93,7 @@ func TestAdminClientPassSell(t *testing.T) {
 		good := url.Values{"pass_type_id": {itoa64(w.yoga10.ID)}, "start": {"2026-03-02"}, "method": {"cash"}, "amount": {""}}
 		for _, tc := range []struct{ field, value, msg string }{
 			{"pass_type_id", "", booking.MsgUnknownPassType},
+			{"pass_type_id", "x", booking.MsgUnknownPassType},
 			{"pass_type_id", itoa64(w.old.ID), booking.MsgUnknownPassType},
 			{"pass_type_id", itoa64(w.theirs.ID), booking.MsgUnknownPassType},
 			{"start", "2026-13-01", booking.MsgInvalidDate},
@@ -114,6 +115,9 @@ func TestAdminClientPassSell(t *testing.T) {
 				t.Fatalf("%s=%q: %d passes written by a refused sale", tc.field, tc.value, n)
 			}
 		}
+
+		r0 := c.post(sell, url.Values{"pass_type_id": {"x"}, "start": {"2026-03-02"}, "method": {"free"}})
+		settingsRefused(t, r0, "pass_type_id", settingsMsg(t, booking.MsgUnknownPassType))
 
 		// An empty amount is the type's price.
 		r := c.post(sell, good)

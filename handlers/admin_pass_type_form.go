@@ -69,7 +69,6 @@ func (h *adminHandlers) passTypeSave(c *gin.Context) {
 	if !ok {
 		return
 	}
-	_ = c.Request.ParseForm()
 	f := passTypeFields{
 		Name: c.PostForm("name"), Kind: c.PostForm("kind"), Visits: c.PostForm("visits"),
 		ValidityDays: c.PostForm("validity_days"), ValidFrom: c.PostForm("valid_from"), Price: c.PostForm("price"),
