@@ -220,3 +220,42 @@ func TestAdminEventPaymentsOtherLocation(t *testing.T) {
 		}
 	})
 }
+
+// A booking paid by a pass moves only to a date the pass is valid on; the
+// move page says why not, with 422, and the booking stays.
+func TestAdminEventMovePaidByPass(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		e := newEventEnv(t, db, staffEmail)
+		ctx := context.Background()
+		st := e.f.Store
+		pt, err := st.CreatePassType(ctx, e.f.Location.ID, booking.PassTypeInput{
+			Name: "Yoga 2 days", Kind: booking.PassVisits, Visits: 5, ValidityDays: 2, ValidFrom: booking.ValidFromSale,
+			Currency: "HUF", ServiceIDs: []int64{e.f.Yoga.ID},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cl, err := st.EnsureClient(ctx, e.f.Location.ID, booktest.Client(5))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cp, err := st.SellPass(ctx, booking.SellPassInput{LocationID: e.f.Location.ID, ClientID: cl.ID, PassTypeID: pt.ID, Free: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := st.Reserve(ctx, booking.ReserveRequest{LocationID: e.f.Location.ID, EventIDs: []int64{e.yoga[0].ID}, Seats: 1, Client: booktest.Client(5), PassID: cp.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := res.Bookings[0]
+		// Valid Mon 2 and Tue 3 March; the other Yoga class is on Wed 4.
+		r := e.c.post(e.bookingURL(b, "move"), url.Values{"to": {itoa64(e.yoga[1].ID)}})
+		if r.code != http.StatusUnprocessableEntity || !strings.Contains(r.text(".gb-alert--error"), "Valid until Tue 3 Mar, not on Wed 4 Mar.") {
+			t.Errorf("move past the pass's validity: %d %q", r.code, r.text(".gb-alert--error"))
+		}
+		if got := e.booking(b.ID); got.EventID != e.yoga[0].ID || got.Payment != booking.PaymentPass {
+			t.Errorf("the refused move changed the booking: event %d, %s", got.EventID, got.Payment)
+		}
+		e.invariant()
+	})
+}
