@@ -31,8 +31,8 @@ const adminViewportWidth, adminViewportHeight = 1280, 900
 // move page, and goes back to the schedule, where the two events' cells now
 // read 0/10 and 2/10. Then passes: the owner creates a pass type in the
 // Passes area, sells it to the client from the booking's row (the client
-// page's sale form) and pays the row with it, the balance dropping by the
-// booking's 2 seats. Every step is checked on the page and photographed;
+// page's sale form, which returns to the window) and pays the row with
+// it, the balance dropping by the booking's 2 seats. Every step is checked on the page and photographed;
 // the database is checked at the end; a console error, an uncaught
 // exception or a CSP violation fails the test (only the missing favicon is
 // ignored, by browserProblems).
@@ -338,17 +338,21 @@ func TestAdminInBrowser(t *testing.T) {
 	}
 	a.do("choose the pass type", chromedp.SetValue(chromedp.ID("gb-pass_type_id"), idString(types[0].ID)))
 	a.step("sell-form")
-	a.do("sell", chromedp.Click(chromedp.CSS(`#ga-sell button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(".ga-pass__balance")))
+	a.do("sell", chromedp.Click(chromedp.CSS(`#ga-sell button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(row+" .gae-pay__pass button")))
+	// The sale returns to the Thursday's window, where the row can now be
+	// paid with the pass.
+	if got := adminEval[string](a, `location.pathname`); got != eventURL(thu.ID) {
+		t.Errorf("after the sale: at %q, want the Thursday's window", got)
+	}
 	if got := a.text(".gb-alert--success"); got != en.T("admin_passes_done_sold") {
 		t.Errorf("after the sale: alert %q", got)
 	}
-	if got := a.text(".ga-pass__balance"); got != en.N("admin_passes_left", 10) {
-		t.Errorf("after the sale: balance %q", got)
+	if got, want := a.text(row+" .gae-pay__pass option"), "10 Yoga classes · "+en.N("admin_passes_left", 10); got != want {
+		t.Errorf("the row offers %q, want %q", got, want)
 	}
 	a.step("pass-sold")
 
-	// 10. Back in the Thursday's window, pay the 2-seat row with the pass.
-	a.do("back to the Thursday", chromedp.Navigate(srv.URL+eventURL(thu.ID)), chromedp.WaitVisible(chromedp.CSS(row+" .gae-pay__pass button")))
+	// 10. Pay the 2-seat row with the pass.
 	a.mark()
 	a.do("pay with the pass", chromedp.Click(chromedp.CSS(row+" .gae-pay__pass button")),
 		chromedp.WaitVisible(chromedp.CSS(row+" .gae-pay__state--pass")))
@@ -360,6 +364,14 @@ func TestAdminInBrowser(t *testing.T) {
 		t.Errorf("totals %q, want %q", got, want)
 	}
 	a.step("row-paid")
+	a.do("open the client's page", chromedp.Navigate(srv.URL+"/admin/clients/"+idString(cl.ID)), chromedp.WaitVisible(chromedp.CSS(".ga-pass__balance")))
+	if got := a.text(".ga-pass__balance"); got != en.N("admin_passes_left", 8) {
+		t.Errorf("the client's page after paying: balance %q", got)
+	}
+	if got := adminEval[string](a, `document.querySelector('.ga-pass__entry--visit a').getAttribute('href')`); got != eventURL(thu.ID) {
+		t.Errorf("the pass's visit links to %q, want the Thursday", got)
+	}
+	a.step("client-pass-history")
 	passes, err := e.f.Store.ClientPasses(bg, e.f.Location.ID, cl.ID)
 	if err != nil || len(passes) != 1 {
 		t.Fatalf("Eva's passes %+v, %v", passes, err)

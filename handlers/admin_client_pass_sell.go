@@ -25,7 +25,7 @@ func (h *adminHandlers) clientPassSell(c *gin.Context) {
 		return
 	}
 	f := clientSellFields{TypeID: c.PostForm("pass_type_id"), Start: strings.TrimSpace(c.PostForm("start")),
-		Method: c.PostForm("method"), Amount: strings.TrimSpace(c.PostForm("amount"))}
+		Method: c.PostForm("method"), Amount: strings.TrimSpace(c.PostForm("amount")), Back: clientSellBack(c.PostForm("back"))}
 	own := booking.FieldErrors{}
 	in := booking.SellPassInput{LocationID: v.Location.ID, ClientID: p.Client.ID, Start: f.Start, StaffUserID: v.User.ID}
 	if f.Start == "" {
@@ -53,6 +53,10 @@ func (h *adminHandlers) clientPassSell(c *gin.Context) {
 			done := "sold"
 			if in.Free {
 				done = "granted"
+			}
+			if f.Back != "" {
+				c.Redirect(http.StatusSeeOther, f.Back+"?done="+done+"#gae-clients")
+				return
 			}
 			c.Redirect(http.StatusSeeOther, "/admin/clients/"+strconv.FormatInt(p.Client.ID, 10)+"?done="+done+"#ga-client-passes")
 			return

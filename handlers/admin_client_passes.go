@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -23,8 +24,21 @@ type clientPassesView struct {
 	SellOpen bool // the form starts open: asked for, or refused
 }
 
-// clientSellFields are the sale form as typed.
-type clientSellFields struct{ TypeID, Start, Method, Amount string }
+// clientSellFields are the sale form as typed; Back is the event window
+// to return to after the sale, when it was opened from one.
+type clientSellFields struct{ TypeID, Start, Method, Amount, Back string }
+
+// clientSellBackRe is the only kind of address a sale returns to: an
+// event window, so back= cannot send staff anywhere else.
+var clientSellBackRe = regexp.MustCompile(`^/admin/events/[0-9]{1,18}$`)
+
+// clientSellBack keeps back only when it is an event window's address.
+func clientSellBack(back string) string {
+	if clientSellBackRe.MatchString(back) {
+		return back
+	}
+	return ""
+}
 
 // clientPassCard is one pass with every text formatted, and the state of
 // its forms after a refused change.

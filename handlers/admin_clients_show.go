@@ -48,6 +48,7 @@ func (h *adminHandlers) clientsShow(c *gin.Context) {
 		v.alert("success", v.L.T(done))
 	}
 	p.Passes.SellOpen = c.Query("sell") != ""
+	p.Passes.Sell.Back = clientSellBack(c.Query("back"))
 	h.render(c, http.StatusOK, "admin_clients_show", v)
 }
 

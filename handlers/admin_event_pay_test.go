@@ -68,8 +68,25 @@ func TestAdminEventPayments(t *testing.T) {
 		if got := web.Find(`select[name=pass_id] option`).Text(); got != "10 Yoga classes · 10 visits left" {
 			t.Errorf("passes offered %q", got)
 		}
-		if got := web.Find(".gae-pay__sell").AttrOr("href", ""); got != "/admin/clients/"+itoa64(e.web.ClientID)+"?sell=1#ga-sell" {
-			t.Errorf("sell link %q", got)
+		sellLink := "/admin/clients/" + itoa64(e.web.ClientID) + "?sell=1&back=%2Fadmin%2Fevents%2F" + itoa64(e.yoga[0].ID) + "#ga-sell"
+		if got := web.Find(".gae-pay__sell").AttrOr("href", ""); got != sellLink {
+			t.Errorf("sell link %q, want %q", got, sellLink)
+		}
+		// The client page carries the way back in its sale form, and a sale
+		// returns to the window; an address that is not an event window is
+		// ignored.
+		if cp := e.c.get(strings.TrimSuffix(sellLink, "#ga-sell")); cp.doc.Find(`#ga-sell input[name=back]`).AttrOr("value", "") != e.url(e.yoga[0]) {
+			t.Error("the sale form does not carry the way back")
+		}
+		if cp := e.c.get("/admin/clients/" + itoa64(third.ClientID) + "?sell=1&back=https://evil.example/"); cp.doc.Find(`#ga-sell input[name=back]`).Length() != 0 {
+			t.Error("a foreign back address is kept")
+		}
+		sale := url.Values{"pass_type_id": {itoa64(pt.ID)}, "start": {"2026-03-02"}, "method": {"free"}, "back": {e.url(e.yoga[0])}}
+		settingsDoneTo(t, e.c.post("/admin/clients/"+itoa64(third.ClientID)+"/passes", sale), e.url(e.yoga[0])+"?done=granted")
+		sale.Set("back", "//evil.example/admin/events/1")
+		settingsDoneTo(t, e.c.post("/admin/clients/"+itoa64(third.ClientID)+"/passes", sale), "/admin/clients/"+itoa64(third.ClientID)+"?done=granted")
+		if p := e.c.get(e.url(e.yoga[0], "?done=granted")); p.text(".gb-alert--success") != settingsMsg(t, "admin_passes_done_granted") {
+			t.Errorf("the window after a sale: %q", p.text(".gb-alert--success"))
 		}
 		if row(p, third).Find(`select[name=pass_id]`).Length() != 0 {
 			t.Error("a client without a pass is offered one")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -24,7 +25,10 @@ type eventPayTotals struct{ Paid, Unpaid int }
 
 // newEventPay describes a row's payment.
 func newEventPay(v *adminView, b booking.EventClient) eventPay {
-	p := eventPay{State: b.Payment, SellURL: "/admin/clients/" + strconv.FormatInt(b.ClientID, 10) + "?sell=1#ga-sell"}
+	// The sale form comes back to this window after the sale (back=), so
+	// the row can be paid with the pass just sold.
+	back := url.QueryEscape(eventURL(b.EventID))
+	p := eventPay{State: b.Payment, SellURL: "/admin/clients/" + strconv.FormatInt(b.ClientID, 10) + "?sell=1&back=" + back + "#ga-sell"}
 	switch b.Payment {
 	case booking.PaymentDesk:
 		p.Text = v.L.T("admin_passes_pay_desk")

@@ -198,7 +198,7 @@ func (h *adminHandlers) doneAlert(c *gin.Context, v *adminView, p *eventPage) {
 	switch done {
 	case "status", "seats", "comment", "deleted", "added":
 		v.alert("success", v.L.T("admin_event_done_"+done))
-	case "paid", "paid_pass", "unpaid":
+	case "paid", "paid_pass", "unpaid", "sold", "granted":
 		v.alert("success", v.L.T("admin_passes_done_"+done))
 	case "moved":
 		to, err := strconv.ParseInt(c.Query("to"), 10, 64)
