@@ -11,14 +11,19 @@ import (
 
 // eventBookingPaid marks a row paid at the desk with the method staff
 // chose; the amount is the service's price for the booking's seats, what
-// the client owes for it.
+// the client owes for it. "free" marks it owing nothing.
 func (h *adminHandlers) eventBookingPaid(c *gin.Context) {
 	method := c.PostForm("method")
 	h.changeBooking(c, bookingChange{done: "paid", field: "payment", value: method, applyTo: func(ctx context.Context, t *bookingTarget) error {
-		_, err := h.store.MarkPaidAtDesk(ctx, booking.DeskPayment{
+		pay := booking.DeskPayment{
 			LocationID: t.v.Location.ID, BookingID: t.b.ID, Method: method,
 			AmountMinor: t.p.W.Service.PriceMinor * int64(t.b.Seats), StaffUserID: t.v.User.ID,
-		})
+		}
+		if method == clientPassFree {
+			// The studio lets the client in for nothing: owed nothing.
+			pay = booking.DeskPayment{LocationID: t.v.Location.ID, BookingID: t.b.ID, Free: true, StaffUserID: t.v.User.ID}
+		}
+		_, err := h.store.MarkPaidAtDesk(ctx, pay)
 		return err
 	}})
 }

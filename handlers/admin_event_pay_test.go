@@ -179,6 +179,15 @@ func TestAdminEventPayments(t *testing.T) {
 			t.Errorf("a refused desk payment paid: %s", b.Payment)
 		}
 
+		// Free: owed nothing, no money recorded.
+		settingsDoneTo(t, e.c.post(e.bookingURL(third, "paid"), url.Values{"method": {"free"}}), e.url(e.yoga[0])+"?done=paid")
+		if b := e.booking(third.ID); b.Payment != booking.PaymentFree || b.PaidAmountMinor != 0 {
+			t.Errorf("free: %s %d", b.Payment, b.PaidAmountMinor)
+		}
+		if got := row(e.c.get(e.url(e.yoga[0])), third).Find(".gae-pay__state").Text(); got != "Free" {
+			t.Errorf("free row %q", got)
+		}
+
 		// Mark unpaid: the pass that paid gets its 2 visits back.
 		r = e.c.post(e.bookingURL(e.web, "unpaid"), url.Values{}, htmx...)
 		if r.code != http.StatusOK || row(r, e.web).Find(".gae-pay__state").Text() != "Unpaid" || r.text(".gb-alert--success") != settingsMsg(t, "admin_passes_done_unpaid") {

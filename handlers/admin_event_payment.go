@@ -86,6 +86,7 @@ func eventPayMethods(v *adminView) []settingsOption {
 		{Value: booking.MethodCash, Label: v.L.T("admin_passes_method_cash")},
 		{Value: booking.MethodCard, Label: v.L.T("admin_passes_method_card")},
 		{Value: booking.MethodOther, Label: v.L.T("admin_passes_method_other")},
+		{Value: clientPassFree, Label: v.L.T("admin_passes_pay_free")},
 	}
 }
 
