@@ -12,7 +12,7 @@ import (
 )
 
 // ownerOnly are the admin areas staff may not enter.
-var ownerOnly = []string{"/admin/links", "/admin/services", "/admin/team", "/admin/location", "/admin/users"}
+var ownerOnly = []string{"/admin/links", "/admin/services", "/admin/passes", "/admin/team", "/admin/location", "/admin/users"}
 
 // adminRoutes lists every registered admin route but the sign-in page,
 // with :params filled in, so a route added later is covered too.

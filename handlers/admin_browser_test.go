@@ -29,7 +29,10 @@ const adminViewportWidth, adminViewportHeight = 1280, 900
 // view, opens the first Tuesday by clicking it, adds a client who registers
 // another visitor for 2 seats, moves that booking to the Thursday on the
 // move page, and goes back to the schedule, where the two events' cells now
-// read 0/10 and 2/10. Every step is checked on the page and photographed;
+// read 0/10 and 2/10. Then passes: the owner creates a pass type in the
+// Passes area, sells it to the client from the booking's row (the client
+// page's sale form, which returns to the window) and pays the row with
+// it, the balance dropping by the booking's 2 seats. Every step is checked on the page and photographed;
 // the database is checked at the end; a console error, an uncaught
 // exception or a CSP violation fails the test (only the missing favicon is
 // ignored, by browserProblems).
@@ -303,6 +306,81 @@ func TestAdminInBrowser(t *testing.T) {
 	}
 	if bad := booktest.Invariant(t, db); len(bad) > 0 {
 		t.Error(bad)
+	}
+
+	// 8. A pass type from the Passes area: 10 Yoga classes for 30 000 HUF.
+	a.do("open the passes", chromedp.Click(chromedp.CSS(`.ga-nav a[href="/admin/passes"]`)), chromedp.WaitVisible(chromedp.CSS(".ga-settings-empty")))
+	a.do("open the new pass type form", chromedp.Click(chromedp.CSS(`.ga-settings-head a.ga-btn--primary`)), chromedp.WaitVisible(chromedp.ID("gb-name")))
+	a.do("fill in the pass type",
+		chromedp.SendKeys(chromedp.ID("gb-name"), "10 Yoga classes"),
+		chromedp.Click(chromedp.CSS(`input[name=service_ids][value="`+idString(e.f.Yoga.ID)+`"]`)),
+		chromedp.SetValue(chromedp.ID("gb-price"), "30000"))
+	a.step("pass-type-form")
+	a.do("create the pass type", chromedp.Click(chromedp.CSS(`.ga-settings-form button[type=submit]`)), chromedp.WaitVisible(chromedp.ID("ga-pass-types")))
+	if got := a.text("#ga-pass-types tbody tr td"); got != "10 Yoga classes" {
+		t.Errorf("pass types listed: %q", got)
+	}
+	a.step("pass-types")
+
+	// 9. From the Thursday's row, sell Eva the pass (cash, the price).
+	a.do("open the Thursday", chromedp.Navigate(srv.URL+eventURL(thu.ID)), chromedp.WaitVisible(chromedp.CSS(row+" .gae-pay__state")))
+	if got := a.text(row + " .gae-pay__state"); got != en.T("admin_passes_pay_unpaid") {
+		t.Errorf("the row's payment before the sale: %q", got)
+	}
+	a.step("row-unpaid")
+	a.do("sell a pass from the row", chromedp.Click(chromedp.CSS(row+" .gae-pay__sell")), chromedp.WaitVisible(chromedp.ID("gb-pass_type_id")))
+	if got := adminEval[string](a, `location.pathname`); got != "/admin/clients/"+idString(cl.ID) {
+		t.Errorf("the sell link opened %q", got)
+	}
+	types, err := e.f.Store.PassTypes(bg, e.f.Location.ID)
+	if err != nil || len(types) != 1 {
+		t.Fatalf("pass types %+v, %v", types, err)
+	}
+	a.do("choose the pass type", chromedp.SetValue(chromedp.ID("gb-pass_type_id"), idString(types[0].ID)))
+	a.step("sell-form")
+	a.do("sell", chromedp.Click(chromedp.CSS(`#ga-sell button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(row+" .gae-pay__pass button")))
+	// The sale returns to the Thursday's window, where the row can now be
+	// paid with the pass.
+	if got := adminEval[string](a, `location.pathname`); got != eventURL(thu.ID) {
+		t.Errorf("after the sale: at %q, want the Thursday's window", got)
+	}
+	if got := a.text(".gb-alert--success"); got != en.T("admin_passes_done_sold") {
+		t.Errorf("after the sale: alert %q", got)
+	}
+	if got, want := a.text(row+" .gae-pay__pass option"), "10 Yoga classes · "+en.N("admin_passes_left", 10); got != want {
+		t.Errorf("the row offers %q, want %q", got, want)
+	}
+	a.step("pass-sold")
+
+	// 10. Pay the 2-seat row with the pass.
+	a.mark()
+	a.do("pay with the pass", chromedp.Click(chromedp.CSS(row+" .gae-pay__pass button")),
+		chromedp.WaitVisible(chromedp.CSS(row+" .gae-pay__state--pass")))
+	a.sameDocument("paid with the pass", eventURL(thu.ID))
+	if got, want := a.text(row+" .gae-pay__state"), en.T("admin_passes_pay_pass", map[string]any{"Name": "10 Yoga classes"}); got != want {
+		t.Errorf("the row's payment %q, want %q", got, want)
+	}
+	if got, want := a.text("#gae-pay-totals"), en.T("admin_passes_totals", map[string]any{"Paid": 1, "Unpaid": 0}); got != want {
+		t.Errorf("totals %q, want %q", got, want)
+	}
+	a.step("row-paid")
+	a.do("open the client's page", chromedp.Navigate(srv.URL+"/admin/clients/"+idString(cl.ID)), chromedp.WaitVisible(chromedp.CSS(".ga-pass__balance")))
+	if got := a.text(".ga-pass__balance"); got != en.N("admin_passes_left", 8) {
+		t.Errorf("the client's page after paying: balance %q", got)
+	}
+	if got := adminEval[string](a, `document.querySelector('.ga-pass__entry--visit a').getAttribute('href')`); got != eventURL(thu.ID) {
+		t.Errorf("the pass's visit links to %q, want the Thursday", got)
+	}
+	a.step("client-pass-history")
+	passes, err := e.f.Store.ClientPasses(bg, e.f.Location.ID, cl.ID)
+	if err != nil || len(passes) != 1 {
+		t.Fatalf("Eva's passes %+v, %v", passes, err)
+	}
+	if passes[0].Balance != 8 {
+		t.Errorf("balance %d after paying 2 seats, want 8", passes[0].Balance)
+	}
+	if paid, err := e.f.Store.Booking(bg, b.ID); err != nil || paid.Payment != booking.PaymentPass || paid.PassID != passes[0].ID {
+		t.Errorf("the booking after paying: %+v, %v", paid, err)
 	}
 }
 

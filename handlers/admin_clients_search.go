@@ -17,6 +17,9 @@ type clientsSearchPage struct {
 	Clients []clientsResultRow
 	More    bool // there were more than Max matches
 	Max     int
+	// New is the new client form as typed; NewOpen opens it (refused).
+	New     booking.ClientInput
+	NewOpen bool
 }
 
 type clientsResultRow struct {

@@ -25,6 +25,7 @@ type clientsShowPage struct {
 	// UpcomingActive counts the upcoming bookings that will happen: the
 	// list keeps cancelled ones (marked) for the record, the count does not.
 	UpcomingActive int
+	Passes         *clientPassesView
 }
 
 // clientsBookingRow is one booking as the client page lists it, with every
@@ -36,30 +37,46 @@ type clientsBookingRow struct {
 	Cancelled, Deleted                  bool
 }
 
-// clientsShow is one client's details and bookings, upcoming and past.
+// clientsShow is one client's details, passes and bookings.
 func (h *adminHandlers) clientsShow(c *gin.Context) {
 	v := h.newAdminView(c)
+	p, ok := h.loadClientPage(c, v)
+	if !ok {
+		return
+	}
+	if done, ok := clientPassDone[c.Query("done")]; ok {
+		v.alert("success", v.L.T(done))
+	}
+	p.Passes.SellOpen = c.Query("sell") != ""
+	p.Passes.Sell.Back = clientSellBack(c.Query("back"))
+	h.render(c, http.StatusOK, "admin_clients_show", v)
+}
+
+// loadClientPage loads the client of the :id in the path, at the admin's
+// location only, with their passes and bookings; it has answered (404 or
+// 500) when ok is false.
+func (h *adminHandlers) loadClientPage(c *gin.Context, v *adminView) (*clientsShowPage, bool) {
 	ctx := c.Request.Context()
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || v.Location == nil {
 		h.clientsMissing(c, v)
-		return
+		return nil, false
 	}
 	cl, err := h.store.Client(ctx, id)
 	// A client of another location is answered like one that does not
 	// exist, so ids reveal nothing.
 	if errors.Is(err, booking.ErrNotFound) || (err == nil && cl.LocationID != v.Location.ID) {
 		h.clientsMissing(c, v)
-		return
+		return nil, false
 	}
 	if err != nil {
 		h.serverError(c, err)
-		return
+		return nil, false
 	}
 	up, past, err := h.store.ClientBookings(ctx, v.Location.ID, cl.ID)
 	if err != nil {
 		h.serverError(c, err)
-		return
+		return nil, false
 	}
 	zone, now := v.Location.Zone(), h.store.Clock()
 	p := &clientsShowPage{
@@ -79,8 +96,18 @@ func (h *adminHandlers) clientsShow(c *gin.Context) {
 	for _, b := range past {
 		p.Past = append(p.Past, clientsRow(v.L, b, zone, now))
 	}
+	byID := map[int64]booking.ClientBooking{}
+	for _, list := range [][]booking.ClientBooking{up, past} {
+		for _, b := range list {
+			byID[b.ID] = b
+		}
+	}
+	if p.Passes, err = h.loadClientPasses(ctx, v, cl, byID); err != nil {
+		h.serverError(c, err)
+		return nil, false
+	}
 	v.Title, v.Section, v.Page = p.Name, "clients", p
-	h.render(c, http.StatusOK, "admin_clients_show", v)
+	return p, true
 }
 
 // clientsMissing answers 404 with the search page and a message.

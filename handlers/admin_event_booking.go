@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -50,6 +51,9 @@ func (h *adminHandlers) loadBookingTarget(c *gin.Context) (*bookingTarget, bool)
 type bookingChange struct {
 	done, field, value string
 	apply              func(ctx context.Context, id int64) error
+	// applyTo, when set, is used instead of apply: for actions that need
+	// more of the booking and its event than the id.
+	applyTo func(ctx context.Context, t *bookingTarget) error
 }
 
 // changeBooking runs a row action and answers with the clients list for
@@ -60,7 +64,12 @@ func (h *adminHandlers) changeBooking(c *gin.Context, ch bookingChange) {
 	if !ok {
 		return
 	}
-	err := ch.apply(c.Request.Context(), t.b.ID)
+	var err error
+	if ch.applyTo != nil {
+		err = ch.applyTo(c.Request.Context(), t)
+	} else {
+		err = ch.apply(c.Request.Context(), t.b.ID)
+	}
 	if errors.Is(err, booking.ErrNotFound) {
 		h.eventNotFound(c, t.v)
 		return
@@ -76,16 +85,18 @@ func (h *adminHandlers) changeBooking(c *gin.Context, ch bookingChange) {
 		return
 	}
 	if err == nil {
-		v.alert("success", v.L.T("admin_event_done_"+ch.done))
+		v.alert("success", v.L.T(bookingDoneMsg(ch.done)))
 		h.renderEventBlock(c, http.StatusOK, v, "admin_event_clients")
 		return
 	}
-	status, msg := bookingChangeError(v, p, t.b, err)
+	status, msg := bookingChangeError(v, p, t.b, err, h.store.Clock())
 	if status == http.StatusInternalServerError {
 		h.serverError(c, err)
 		return
 	}
-	if row := p.row(t.b.ID); row != nil && status == http.StatusUnprocessableEntity {
+	// A payment refusal is always shown at the row's payment, whatever its
+	// status: staff need to see which row it was about.
+	if row := p.row(t.b.ID); row != nil && (status == http.StatusUnprocessableEntity || ch.field == "payment") {
 		row.Errors, row.Open = map[string]string{ch.field: msg}, ch.field != "status"
 		switch ch.field {
 		case "seats":
@@ -101,7 +112,10 @@ func (h *adminHandlers) changeBooking(c *gin.Context, ch bookingChange) {
 }
 
 // bookingChangeError translates a refused row action.
-func bookingChangeError(v *adminView, p *eventPage, b *booking.Booking, err error) (int, string) {
+func bookingChangeError(v *adminView, p *eventPage, b *booking.Booking, err error, now time.Time) (int, string) {
+	if status, msg, ok := paymentRefusal(v, err, now.In(v.Location.Zone())); ok {
+		return status, msg
+	}
 	var fe booking.FieldErrors
 	switch {
 	case errors.As(err, &fe):
@@ -156,4 +170,14 @@ func (h *adminHandlers) eventBookingDelete(c *gin.Context) {
 		_, err := h.store.CancelByAdmin(ctx, id)
 		return err
 	}})
+}
+
+// bookingDoneMsg is the message after a row action: the window's own, or
+// a payment's.
+func bookingDoneMsg(done string) string {
+	switch done {
+	case "paid", "paid_pass", "unpaid":
+		return "admin_passes_done_" + done
+	}
+	return "admin_event_done_" + done
 }

@@ -72,8 +72,13 @@ func (h *adminHandlers) eventMove(c *gin.Context) {
 	case errors.Is(err, booking.ErrConflict):
 		msg, status = t.v.L.T("admin_event_error_conflict"), http.StatusConflict
 	default:
-		h.serverError(c, err)
-		return
+		// A booking paid by a pass moves only where the pass pays: the
+		// refusal names why (its validity, its service, its visits).
+		var ok bool
+		if status, msg, ok = paymentRefusal(t.v, err, h.store.Clock().In(t.v.Location.Zone())); !ok {
+			h.serverError(c, err)
+			return
+		}
 	}
 	h.showMove(c, t, status, to, msg)
 }

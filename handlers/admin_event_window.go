@@ -30,6 +30,8 @@ type eventPage struct {
 	Fragment     bool   // an htmx request: answer with a fragment, not a redirect
 	InBlock      bool   // one named block is rendered, so it shows the alerts
 	SeatsLeftMax int    // for the add form's seat input
+	Totals       *eventPayTotals
+	PayMethods   []settingsOption
 }
 
 // eventRow is one booking in the clients list, with the state of its
@@ -44,6 +46,7 @@ type eventRow struct {
 	Comment string // the value in the comment input
 	Errors  map[string]string
 	Open    bool // the edit panel starts open (it holds an error)
+	Pay     eventPay
 	// CancelledWhen and CancelledBy describe a cancelled booking.
 	CancelledWhen, CancelledBy string
 	// Messages are the SMS sent (or due) about the booking.
@@ -90,6 +93,10 @@ func (h *adminHandlers) loadEventPage(c *gin.Context, v *adminView) (*eventPage,
 		return nil, false
 	}
 	p := newEventPage(v, w)
+	if err := h.attachPasses(c.Request.Context(), v, p); err != nil {
+		h.serverError(c, err)
+		return nil, false
+	}
 	if err := h.attachMessages(c.Request.Context(), v, p); err != nil {
 		h.serverError(c, err)
 		return nil, false
@@ -113,6 +120,8 @@ func newEventPage(v *adminView, w *booking.EventWindow) *eventPage {
 		ScheduleURL: "/admin/schedule?date=" + start.Format(time.DateOnly),
 		EditURL:     fmt.Sprintf("/admin/schedule/events/%d/edit", w.Event.ID),
 		Statuses:    eventStatuses,
+		Totals:      &eventPayTotals{Paid: w.Totals.PaidBookings, Unpaid: w.Totals.UnpaidBookings},
+		PayMethods:  eventPayMethods(v),
 	}
 	p.SeatsLeftMax = max(1, w.Event.SeatsLeft())
 	for _, b := range w.Active {
@@ -134,6 +143,7 @@ func newEventRow(v *adminView, eventURL string, b booking.EventClient) eventRow 
 		Comment:     b.Comment,
 	}
 	r.Channel = channelName(v, r.Kind)
+	r.Pay = newEventPay(v, b)
 	if b.CancelledAt != nil {
 		at := b.CancelledAt.In(v.Location.Zone())
 		r.CancelledWhen = v.L.DateShort(at) + " " + v.L.Clock(at)
@@ -188,6 +198,8 @@ func (h *adminHandlers) doneAlert(c *gin.Context, v *adminView, p *eventPage) {
 	switch done {
 	case "status", "seats", "comment", "deleted", "added":
 		v.alert("success", v.L.T("admin_event_done_"+done))
+	case "paid", "paid_pass", "unpaid", "sold", "granted":
+		v.alert("success", v.L.T("admin_passes_done_"+done))
 	case "moved":
 		to, err := strconv.ParseInt(c.Query("to"), 10, 64)
 		if err != nil {

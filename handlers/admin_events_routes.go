@@ -14,6 +14,9 @@ func (h *adminHandlers) registerEvents(g *gin.RouterGroup) {
 	g.POST("/events/:id/bookings/:bid/seats", h.eventBookingSeats)
 	g.POST("/events/:id/bookings/:bid/comment", h.eventBookingComment)
 	g.POST("/events/:id/bookings/:bid/delete", h.eventBookingDelete)
+	g.POST("/events/:id/bookings/:bid/paid", h.eventBookingPaid)
+	g.POST("/events/:id/bookings/:bid/pay-pass", h.eventBookingPayPass)
+	g.POST("/events/:id/bookings/:bid/unpaid", h.eventBookingUnpaid)
 	g.GET("/events/:id/bookings/:bid/move", h.eventMoveForm)
 	g.POST("/events/:id/bookings/:bid/move", h.eventMove)
 }

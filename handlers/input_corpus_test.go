@@ -76,6 +76,18 @@ func newCorpus(t *testing.T, db *bun.DB) (*corpus, map[string]string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A pass type and a pass of the client, so the Passes area and the
+	// client page show every pass form.
+	pt, err := f.Store.CreatePassType(ctx, f.Location.ID, booking.PassTypeInput{
+		Name: "10 Yoga classes", Kind: booking.PassVisits, Visits: 10, ValidityDays: 90, ValidFrom: booking.ValidFromSale,
+		PriceMinor: 3000000, Currency: "HUF", ServiceIDs: []int64{f.Yoga.ID},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Store.SellPass(ctx, booking.SellPassInput{LocationID: f.Location.ID, ClientID: res.Client.ID, PassTypeID: pt.ID, Free: true}); err != nil {
+		t.Fatal(err)
+	}
 	c := &corpus{t: t, e: e, hit: map[string]bool{}, ignored: map[string]bool{"rate_events": true, "login_failures": true}}
 	for _, r := range e.router.Routes() {
 		c.routes = append(c.routes, corpusRoute{r.Method, r.Path})
@@ -84,6 +96,7 @@ func newCorpus(t *testing.T, db *bun.DB) (*corpus, map[string]string) {
 	ids := map[string]string{
 		"ev": itoa64(yoga[0].ID), "token": res.Group.Token, "bid": itoa64(res.Bookings[0].ID),
 		"cid": itoa64(res.Client.ID), "lid": itoa64(f.Link.ID), "sid": itoa64(f.Yoga.ID), "mid": itoa64(f.Sofie.ID),
+		"ptid": itoa64(pt.ID),
 	}
 	return c, ids
 }
@@ -295,7 +308,7 @@ func (c *corpus) fill(v url.Values) {
 
 // destructive forms go last: they may take away what the others need.
 func destructive(action string) bool {
-	for _, s := range []string{"/delete", "/cancel", "/archive", "/signout", "/logout"} {
+	for _, s := range []string{"/delete", "/cancel", "/archive", "/signout", "/logout", "/void"} {
 		if strings.HasSuffix(action, s) {
 			return true
 		}
@@ -327,7 +340,7 @@ func TestBadInputCorpus(t *testing.T) {
 			"/admin/links", "/admin/links/new", "/admin/links/{lid}/edit", "/admin/location",
 			"/admin/services", "/admin/services/new", "/admin/services/{sid}/edit",
 			"/admin/team", "/admin/team/new", "/admin/team/{mid}/edit", "/admin/users", "/admin/users/new",
-			"/admin/sms", "/admin/login",
+			"/admin/sms", "/admin/passes", "/admin/passes/new", "/admin/passes/{ptid}/edit", "/admin/login",
 		}
 
 		// Query parameters, on every page.
