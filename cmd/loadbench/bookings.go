@@ -37,7 +37,7 @@ func (b *runner) bookings(ctx context.Context, base string, serverPID, n int) er
 			return err
 		}
 		if cpu1, err := readCPU(serverPID); err == nil && cpuErr == nil {
-			res.CPU, res.HasCPU = res.CPU.plus(cpu1.minus(cpu0)), true
+			res.CPU, res.HasCPU = res.CPU.plus(cpu1.since(cpu0)), true
 		}
 		res.TPS, res.Rates = append(res.TPS, tps), append(res.Rates, l.PerSecond())
 		res.Booked, res.Refused, res.Failed = res.Booked+l.Booked, res.Refused+l.Refused, res.Failed+l.Failed

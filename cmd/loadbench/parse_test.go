@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"os"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -110,14 +109,25 @@ func TestMedian(t *testing.T) {
 // A command name with spaces and parentheses does not shift the fields.
 func TestParseStatCPU(t *testing.T) {
 	line := "4242 (postgres: a (b) c) S 1 4242 4242 0 -1 4194560 1234 0 0 0 250 75 0 0 20 0 1 0 100 1000000 500 18446744073709551615\n"
-	got, err := parseStatCPU(line)
-	if err != nil || got != 3.25 {
-		t.Errorf("parseStatCPU = %v, %v; want 3.25 s (250 + 75 ticks)", got, err)
+	got, started, err := parseStatCPU(line)
+	if err != nil || got != 3.25 || started != "100" {
+		t.Errorf("parseStatCPU = %v, %q, %v; want 3.25 s (250 + 75 ticks), started 100", got, started, err)
 	}
-	if _, err := parseStatCPU("4242 (short) S 1"); err == nil {
+	if _, _, err := parseStatCPU("4242 (short) S 1"); err == nil {
 		t.Error("a short line was read")
 	}
-	if _, err := procCPU(strconv.Itoa(os.Getpid())); err != nil {
-		t.Errorf("our own /proc/<pid>/stat: %v", err)
+	if _, err := readCPU(os.Getpid()); err != nil {
+		t.Errorf("reading our own CPU: %v", err)
+	}
+}
+
+// A PostgreSQL process that exits within a round is not counted as
+// negative time, and one that starts within it counts whole.
+func TestCPUSampleSince(t *testing.T) {
+	before := cpuSample{server: 10, self: 1, postgres: map[string]float64{"1@5": 2, "2@5": 7}}
+	after := cpuSample{server: 12.5, self: 1.5, postgres: map[string]float64{"1@5": 3, "3@9": 0.25}}
+	got := after.since(before)
+	if got != (cpuTimes{Server: 2.5, Postgres: 1.25, Visitors: 0.5}) {
+		t.Errorf("since = %+v", got)
 	}
 }
