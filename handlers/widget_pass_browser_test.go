@@ -111,7 +111,7 @@ func TestWidgetPassInBrowser(t *testing.T) {
 	if n := evalFrame[int](b, `document.querySelectorAll('.gb-booking').length`); n != 3 {
 		t.Errorf("%d bookings on the confirmation page, want 3", n)
 	}
-	if got := evalFrame[string](b, `document.querySelector('[data-gb-paid]').textContent`); got != "Paid with your pass 10 Yoga classes: 4 visits left." {
+	if got := evalFrame[string](b, `document.querySelector('[data-gb-paid]').textContent`); got != "Paid with your pass “10 Yoga classes”: 4 visits left." {
 		t.Errorf("confirmation says %q", got)
 	}
 	b.snap("pass-confirmation")

@@ -178,7 +178,7 @@ func TestWidgetUseMyPass(t *testing.T) {
 			}
 		}
 		m := pf.get(done.hdr.Get("Location"))
-		if m.code != http.StatusOK || m.text("[data-gb-paid]") != "Paid with your pass 10 Yoga classes: 4 visits left." {
+		if m.code != http.StatusOK || m.text("[data-gb-paid]") != "Paid with your pass “10 Yoga classes”: 4 visits left." {
 			t.Errorf("confirmation: %d %q", m.code, m.text("[data-gb-paid]"))
 		}
 		if cc := m.hdr.Get("Cache-Control"); cc != "no-store" {
@@ -447,10 +447,10 @@ func TestWidgetPayStepLanguages(t *testing.T) {
 		evs := pf.f.YogaEvents(t, 5, 10)
 		pv := pf.confirm(t, "1", evs[0]).hidden("pv")
 		for i, tc := range []struct{ lang, option, paid string }{
-			{"hu", "Bérlet használata: 10 Yoga classes (még 5 alkalom)", "Fizetve a(z) 10 Yoga classes bérlettel: még 4 alkalom."},
-			{"pt", "Usar o meu passe: 10 Yoga classes (restam 4 entradas)", "Pago com o seu passe 10 Yoga classes: restam 3 entradas."},
-			{"ru", "Оплатить абонементом: 10 Yoga classes (осталось 3 посещения)", "Оплачено абонементом 10 Yoga classes: осталось 2 посещения."},
-			{"uk", "Оплатити абонементом: 10 Yoga classes (залишилося 2 відвідування)", "Оплачено абонементом 10 Yoga classes: залишилося 1 відвідування."},
+			{"hu", "Bérlet használata: 10 Yoga classes (még 5 alkalom)", "Fizetve a(z) „10 Yoga classes” bérlettel: még 4 alkalom."},
+			{"pt", "Usar o meu passe: 10 Yoga classes (restam 4 entradas)", "Pago com o seu passe “10 Yoga classes”: restam 3 entradas."},
+			{"ru", "Оплатить абонементом: 10 Yoga classes (осталось 3 посещения)", "Оплачено абонементом «10 Yoga classes»: осталось 2 посещения."},
+			{"uk", "Оплатити абонементом: 10 Yoga classes (залишилося 2 відвідування)", "Оплачено абонементом «10 Yoga classes»: залишилося 1 відвідування."},
 		} {
 			q := url.Values{"pv": {pv}, "lang": {tc.lang}}
 			form := contact(pf.contactFormWith(q, evs[i+1], "1").hidden("s"))
