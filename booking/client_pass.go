@@ -174,12 +174,7 @@ func (s *Store) SellPass(ctx context.Context, in SellPassInput) (*ClientPass, er
 		c.add("start", MsgOutOfRange)
 	}
 	if !in.Free {
-		if !ValidPayMethod(in.Method) {
-			c.add("method", MsgInvalidPayMethod)
-		}
-		if in.AmountMinor < 0 || in.AmountMinor > MaxPriceMinor {
-			c.add("amount", MsgOutOfRange)
-		}
+		c.deskPayment(in.Method, in.AmountMinor)
 	}
 	if err := c.err(); err != nil {
 		return nil, err

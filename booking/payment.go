@@ -50,12 +50,7 @@ type DeskPayment struct {
 func (s *Store) MarkPaidAtDesk(ctx context.Context, in DeskPayment) (*Booking, error) {
 	if !in.Free {
 		c := newChecker()
-		if !ValidPayMethod(in.Method) {
-			c.add("method", MsgInvalidPayMethod)
-		}
-		if in.AmountMinor < 0 || in.AmountMinor > MaxPriceMinor {
-			c.add("amount", MsgOutOfRange)
-		}
+		c.deskPayment(in.Method, in.AmountMinor)
 		if err := c.err(); err != nil {
 			return nil, err
 		}
@@ -184,4 +179,15 @@ func (s *Store) ClearPayment(ctx context.Context, locationID, bookingID, staffUs
 		return nil
 	})
 	return out, err
+}
+
+// deskPayment checks a payment taken at the desk, for a booking or a pass
+// sale alike: a known method and an amount within the price bounds.
+func (c *checker) deskPayment(method string, amountMinor int64) {
+	if !ValidPayMethod(method) {
+		c.add("method", MsgInvalidPayMethod)
+	}
+	if amountMinor < 0 || amountMinor > MaxPriceMinor {
+		c.add("amount", MsgOutOfRange)
+	}
 }
