@@ -56,7 +56,10 @@ func TestBookClientBooks(t *testing.T) {
 		f := booktest.Seed(t, db)
 		f.Now = time.Now() // the signed selection expires by the real clock
 		must(t, f.Store.SaveSMSSettings(ctx, &booking.SMSSettings{LocationID: f.Location.ID, Enabled: true, ReminderHours: 24}))
-		events := f.YogaEvents(t, 24, 20)
+		// Room for far more than the load below books: 24 × 20 seats
+		// filled up within its 1.5 s on a quiet machine, and a pool that
+		// runs out is an error of the run.
+		events := f.YogaEvents(t, 24, 500)
 		tiny := f.Event(t, f.Pilates, f.Marton, events[0].StartsAt.Add(time.Hour), 2)
 		base := startServer(t, f.Store)
 
