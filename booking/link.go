@@ -29,29 +29,29 @@ func (m FieldMode) valid() bool {
 type Link struct {
 	bun.BaseModel `bun:"table:widget_links"`
 
-	ID               int64     `bun:"id,pk,autoincrement"`
-	LocationID       int64     `bun:"location_id"`
-	Slug             string    `bun:"slug"`
-	Name             string    `bun:"name"`
-	Enabled          bool      `bun:"enabled"`
-	MultiEvent       bool      `bun:"multi_event"`
-	MaxEvents        int       `bun:"max_events"`
-	MultiSeat        bool      `bun:"multi_seat"`
-	MaxSeats         int       `bun:"max_seats"`
-	SMSConfirm       bool      `bun:"sms_confirm"`
-	EmailMode        FieldMode `bun:"email_mode"`
-	CommentMode      FieldMode `bun:"comment_mode"`
-	CommentLabel     string    `bun:"comment_label"`
-	LastNameRequired bool      `bun:"last_name_required"`
-	ContactMessage   string    `bun:"contact_message"`
-	BufferMin        int       `bun:"buffer_min"`
-	CancelAllowed    bool      `bun:"cancel_allowed"`
-	CancelCutoffMin  int       `bun:"cancel_cutoff_min"`
-	Prepayment       bool      `bun:"prepayment"`
-	DefaultLang      string    `bun:"default_lang"`
-	AccentColor      string    `bun:"accent_color"`
-	AllowedOrigins   string    `bun:"allowed_origins"` // one origin per line
-	CreatedAt        time.Time `bun:"created_at"`
+	ID               int64       `bun:"id,pk,autoincrement"`
+	LocationID       int64       `bun:"location_id"`
+	Slug             string      `bun:"slug"`
+	Name             string      `bun:"name"`
+	Enabled          bool        `bun:"enabled"`
+	MultiEvent       bool        `bun:"multi_event"`
+	MaxEvents        int         `bun:"max_events"`
+	MultiSeat        bool        `bun:"multi_seat"`
+	MaxSeats         int         `bun:"max_seats"`
+	SMSConfirm       bool        `bun:"sms_confirm"`
+	EmailMode        FieldMode   `bun:"email_mode"`
+	CommentMode      FieldMode   `bun:"comment_mode"`
+	CommentLabel     string      `bun:"comment_label"`
+	LastNameRequired bool        `bun:"last_name_required"`
+	ContactMessage   string      `bun:"contact_message"`
+	BufferMin        int         `bun:"buffer_min"`
+	CancelAllowed    bool        `bun:"cancel_allowed"`
+	CancelCutoffMin  int         `bun:"cancel_cutoff_min"`
+	PaymentMode      PaymentMode `bun:"payment_mode,default:'desk'"`
+	DefaultLang      string      `bun:"default_lang"`
+	AccentColor      string      `bun:"accent_color"`
+	AllowedOrigins   string      `bun:"allowed_origins"` // one origin per line
+	CreatedAt        time.Time   `bun:"created_at"`
 
 	ServiceIDs    []int64 `bun:"-"` // empty: all services
 	TeamMemberIDs []int64 `bun:"-"` // empty: all team members
@@ -165,10 +165,16 @@ func (l *Link) validate() error {
 			c.add("allowed_origins", MsgInvalidOrigin)
 		}
 	}
-	// Prepayment means "a pass pays", and a pass is only offered to a phone
-	// confirmed by SMS code: without confirmation nobody could book.
-	if l.Prepayment && !l.SMSConfirm {
-		c.add("prepayment", MsgPrepaymentNeedsSMS)
+	if l.PaymentMode == "" {
+		l.PaymentMode = PayAtStudio
+	}
+	if !l.PaymentMode.Valid() {
+		c.add("payment_mode", MsgInvalidMode)
+	}
+	// "A pass required" means a pass pays, and a pass is only offered to a
+	// phone confirmed by SMS code: without confirmation nobody could book.
+	if l.PaymentMode == PayPassRequired && !l.SMSConfirm {
+		c.add("payment_mode", MsgPrepaymentNeedsSMS)
 	}
 	return c.err()
 }

@@ -20,8 +20,14 @@ type Location struct {
 	DefaultLang string `bun:"default_lang"`
 	// ReturnVisitsLateCancel gives a pass its visits back when a booking it
 	// paid is cancelled late (after the link's cutoff) or is a no-show.
-	ReturnVisitsLateCancel bool      `bun:"return_visits_late_cancel"`
-	CreatedAt              time.Time `bun:"created_at"`
+	ReturnVisitsLateCancel bool `bun:"return_visits_late_cancel"`
+	// PaymentHoldMin is how long seats held for an online payment stay
+	// taken before they go back (5..60, default 15).
+	PaymentHoldMin int `bun:"payment_hold_min,default:15"`
+	// RefundOnClientCancel refunds a client's online payment for a
+	// booking they cancel before the link's cutoff.
+	RefundOnClientCancel bool      `bun:"refund_on_client_cancel,default:true"`
+	CreatedAt            time.Time `bun:"created_at"`
 }
 
 // Zone returns the location's time zone (UTC if it cannot be loaded, which
@@ -191,6 +197,9 @@ type Booking struct {
 	PaidCurrency    string     `bun:"paid_currency"`
 	PaidByUserID    int64      `bun:"paid_by_user_id,nullzero"`
 	PaidAt          *time.Time `bun:"paid_at"`
+	// OnlinePaymentID is the Checkout payment that paid (or, while the
+	// Payment is PaymentOnlinePending, is to pay) the booking.
+	OnlinePaymentID int64 `bun:"online_payment_id,nullzero"`
 }
 
 // Active tells whether the booking still holds seats.
@@ -211,4 +220,12 @@ type Group struct {
 	Lang        string    `bun:"lang"`
 	UTM         UTM       `bun:"embed:"`
 	CreatedAt   time.Time `bun:"created_at"`
+	// State is GroupBooked, or GroupPendingPayment while its seats are held
+	// for an online payment until HoldUntil, or GroupExpired when the hold
+	// ran out and the seats went back.
+	State     GroupState `bun:"state,default:'booked'"`
+	HoldUntil *time.Time `bun:"hold_until"`
+	// BuyPassTypeID is the pass type the held group buys online and then
+	// books with (0: it pays for the bookings themselves).
+	BuyPassTypeID int64 `bun:"buy_pass_type_id,nullzero"`
 }

@@ -18,10 +18,17 @@ const (
 	PaymentDesk   Payment = "desk"
 	PaymentPass   Payment = "pass"
 	PaymentFree   Payment = "free"
+	// PaymentOnline: paid through Stripe Checkout (OnlinePaymentID).
+	PaymentOnline Payment = "online"
+	// PaymentOnlinePending: the seats are held until the online payment
+	// arrives or the hold expires.
+	PaymentOnlinePending Payment = "online_pending"
 )
 
 // Paid tells whether nothing is owed on the booking.
-func (p Payment) Paid() bool { return p == PaymentDesk || p == PaymentPass || p == PaymentFree }
+func (p Payment) Paid() bool {
+	return p == PaymentDesk || p == PaymentPass || p == PaymentFree || p == PaymentOnline
+}
 
 // Desk payment methods.
 const (

@@ -41,6 +41,15 @@ type ReserveRequest struct {
 	PassID int64
 	// StaffUserID is who booked, for staff bookings paid by a pass.
 	StaffUserID int64
+	// Hold takes the seats for an online payment: the group is
+	// GroupPendingPayment until Location.PaymentHoldMin from now, the
+	// bookings PaymentOnlinePending, no SMS yet (the webhook queues the
+	// "booked" one), and a JobHoldExpire is queued for the hold's end.
+	Hold bool
+	// BuyPassTypeID (with Hold) buys a pass of this type online and pays
+	// every booking with it once paid: the type must be on sale online,
+	// cover the service, be valid on every date and hold the visits.
+	BuyPassTypeID int64
 }
 
 // Reservation is the result of a successful request.
@@ -78,7 +87,7 @@ func (s *Store) Reserve(ctx context.Context, req ReserveRequest) (*Reservation, 
 	if fieldErr != nil {
 		return nil, fieldErr
 	}
-	if req.Link != nil && req.Link.Prepayment && req.PassID == 0 {
+	if req.Link != nil && req.Link.PassRequired() && req.PassID == 0 {
 		return nil, ErrPassRequired
 	}
 	if req.Key == "" {

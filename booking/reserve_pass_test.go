@@ -262,7 +262,7 @@ func TestPrepaymentRequiresPass(t *testing.T) {
 	booktest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
 		f := booktest.Seed(t, db)
-		f.Link.Prepayment, f.Link.SMSConfirm = true, true
+		f.Link.PaymentMode, f.Link.SMSConfirm = booking.PayPassRequired, true
 		if err := f.Store.SaveLink(ctx, f.Link); err != nil {
 			t.Fatal(err)
 		}

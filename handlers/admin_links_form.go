@@ -108,7 +108,14 @@ func readLinkForm(c *gin.Context, l *booking.Link) map[string]string {
 	if m, ok := linkAmountMinutes(raw["cancel_cutoff"], raw["cancel_cutoff_unit"]); ok {
 		l.CancelCutoffMin = m
 	}
-	l.Prepayment = checked("prepayment")
+	l.PaymentMode = booking.PaymentMode(c.PostForm("payment_mode"))
+	if l.PaymentMode == "" {
+		// The form before online payment: a checkbox for "a pass required".
+		l.PaymentMode = booking.PayAtStudio
+		if checked("prepayment") {
+			l.PaymentMode = booking.PayPassRequired
+		}
+	}
 	l.DefaultLang = c.PostForm("default_lang")
 	l.AccentColor = c.PostForm("accent_color")
 	l.AllowedOrigins = c.PostForm("allowed_origins")

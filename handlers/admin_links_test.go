@@ -109,7 +109,7 @@ func TestAdminLinksCreateAndEdit(t *testing.T) {
 			MultiEvent: true, MaxEvents: 3, MultiSeat: true, MaxSeats: 6, SMSConfirm: true,
 			EmailMode: booking.FieldRequired, CommentMode: booking.FieldHidden, CommentLabel: "Injuries?",
 			LastNameRequired: true, ContactMessage: "Bring indoor shoes.", BufferMin: 90,
-			CancelAllowed: true, CancelCutoffMin: 1455, Prepayment: true, DefaultLang: "hu",
+			CancelAllowed: true, CancelCutoffMin: 1455, PaymentMode: booking.PayPassRequired, DefaultLang: "hu",
 			AccentColor: "#e76f51", AllowedOrigins: "https://studio.example\nhttps://www.studio.example:8443",
 			CreatedAt: got.CreatedAt, ServiceIDs: []int64{e.f.Yoga.ID}, TeamMemberIDs: []int64{e.f.Sofie.ID},
 		}

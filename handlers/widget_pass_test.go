@@ -318,7 +318,7 @@ func TestWidgetPrepaymentRequiresPass(t *testing.T) {
 		ctx := context.Background()
 		pf := newPassFixture(t, db, 10, nil)
 		link := *pf.f.Link
-		link.Prepayment, link.SMSConfirm = true, true
+		link.PaymentMode, link.SMSConfirm = booking.PayPassRequired, true
 		if err := pf.f.Store.SaveLink(ctx, &link); err != nil {
 			t.Fatal(err)
 		}

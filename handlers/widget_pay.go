@@ -64,7 +64,7 @@ func (h *widgetHandlers) bookConfirmed(c *gin.Context, v *widgetView, sel *widge
 		}
 		h.finishBooking(c, v, sel, form, 0) // a link that requires a pass refuses there
 	case payStudio:
-		if v.Link.Prepayment {
+		if v.Link.PassRequired() {
 			h.payRefused(c, v, sel, form, pay, v.L.T("widget_pass_pick"))
 			return
 		}
@@ -86,7 +86,7 @@ func (h *widgetHandlers) showPay(c *gin.Context, v *widgetView, status int, sel 
 		h.serverError(c, err)
 		return
 	}
-	p := &widgetPayPage{Token: token, Form: form, Seats: sel.Seats, Studio: !v.Link.Prepayment, Chosen: chosen}
+	p := &widgetPayPage{Token: token, Form: form, Seats: sel.Seats, Studio: !v.Link.PassRequired(), Chosen: chosen}
 	if p.widgetSummary, err = h.summary(c, v, sel); err != nil {
 		h.serverError(c, err)
 		return
@@ -139,7 +139,7 @@ func (h *widgetHandlers) payRefused(c *gin.Context, v *widgetView, sel *widget.S
 		h.serverError(c, err)
 		return
 	}
-	if len(passes) == 0 && v.Link.Prepayment {
+	if len(passes) == 0 && v.Link.PassRequired() {
 		h.passRequired(c, v, sel, form)
 		return
 	}

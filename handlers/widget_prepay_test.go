@@ -44,7 +44,7 @@ func TestPrepaymentSetting(t *testing.T) {
 		if len(after) != len(before) {
 			t.Error("a refused link was created")
 		}
-		if l, _ := e.f.Store.Link(ctx, e.f.Link.ID); l.Prepayment {
+		if l, _ := e.f.Store.Link(ctx, e.f.Link.ID); l.PassRequired() {
 			t.Error("a refused edit was saved")
 		}
 		// With SMS confirmation it saves.
@@ -61,7 +61,7 @@ func TestPrepaymentKeepsBookAnother(t *testing.T) {
 	booktest.Each(t, func(t *testing.T, db *bun.DB) {
 		e := newWidgetEnv(t, db)
 		link := *e.f.Link
-		link.Prepayment, link.SMSConfirm = true, true
+		link.PaymentMode, link.SMSConfirm = booking.PayPassRequired, true
 		if err := e.f.Store.SaveLink(context.Background(), &link); err != nil {
 			t.Fatal(err)
 		}

@@ -52,7 +52,7 @@ func TestBookPassGuards(t *testing.T) {
 			t.Errorf("pass options with SMS confirmation: %+v %v", opts, err)
 		}
 		prepaid := sms
-		prepaid.Prepayment = true
+		prepaid.PaymentMode = booking.PayPassRequired
 		if _, err := flow.Book(ctx, &prepaid, catalog(t, flow, f), sel, in, "", 0); !errors.Is(err, widget.ErrPassRequired) {
 			t.Errorf("no pass through a prepaid link: %v", err)
 		}

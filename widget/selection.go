@@ -181,7 +181,7 @@ func (f *Flow) Book(ctx context.Context, link *booking.Link, cat *Catalog, sel *
 	switch {
 	case passID != 0 && !link.SMSConfirm:
 		return nil, fmt.Errorf("pass %d on a link without phone confirmation: %w", passID, ErrPassUnknown)
-	case passID == 0 && link.Prepayment:
+	case passID == 0 && link.PassRequired():
 		return nil, ErrPassRequired
 	}
 	client := booking.ClientInput{Phone: phone, FirstName: in.FirstName, LastName: in.LastName, Email: in.Email}
