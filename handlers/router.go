@@ -10,6 +10,7 @@ import (
 	"groupbook/booking"
 	"groupbook/locales"
 	"groupbook/notify"
+	"groupbook/payments"
 	"groupbook/views"
 	"groupbook/widget"
 )
@@ -40,6 +41,11 @@ type Deps struct {
 	// webhooks; empty without Twilio, and then they are not served.
 	Sender          notify.Sender
 	TwilioAuthToken string
+	// Payments opens Checkout Sessions and StripeWebhookSecret checks
+	// Stripe's webhooks; both unset without Stripe (online payment is then
+	// unavailable, and the admin says why).
+	Payments            payments.Provider
+	StripeWebhookSecret string
 	// RequestTimeout is every request's deadline (0: DefaultRequestTimeout).
 	RequestTimeout time.Duration
 	// TrustedProxies are the reverse proxies (addresses or CIDR ranges)
