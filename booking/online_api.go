@@ -85,6 +85,8 @@ var (
 	// ErrPassNotForSale: the pass type is not on sale online, or cannot
 	// pay for this selection.
 	ErrPassNotForSale = errors.New("pass type is not for sale online for this selection")
+	// ErrPaidOnline refuses to clear an online payment: it is refunded.
+	ErrPaidOnline = errors.New("booking was paid online: refund it instead")
 )
 
 // Online payment statuses (OnlinePayment.Status).
