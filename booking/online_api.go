@@ -193,6 +193,27 @@ type Checkout struct {
 	TimeZone string
 }
 
+// Stripe refuses a Checkout Session expiring sooner than 30 minutes or
+// later than 24 hours after its creation.
+const (
+	MinCheckoutExpiry = 31 * time.Minute // 30 and a margin for the clock
+	MaxCheckoutExpiry = 24 * time.Hour
+)
+
+// ExpiresAt is when the session should expire at Stripe: the hold's end,
+// but no sooner than Stripe allows (the hold's job expires it at Stripe
+// when the hold ends anyway).
+func (c *Checkout) ExpiresAt(now time.Time) time.Time {
+	at := now.Add(MinCheckoutExpiry)
+	if c.Group.HoldUntil != nil && c.Group.HoldUntil.After(at) {
+		at = *c.Group.HoldUntil
+	}
+	if limit := now.Add(MaxCheckoutExpiry); at.After(limit) {
+		return limit
+	}
+	return at
+}
+
 // StripeEvent is a verified webhook event as the core needs it.
 type StripeEvent struct {
 	ID   string // evt_..., the idempotency key of the delivery
