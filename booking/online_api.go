@@ -85,6 +85,9 @@ var (
 	// ErrPassNotForSale: the pass type is not on sale online, or cannot
 	// pay for this selection.
 	ErrPassNotForSale = errors.New("pass type is not for sale online for this selection")
+	// ErrPaymentPending refuses to change the seats of a booking whose
+	// online payment is under way.
+	ErrPaymentPending = errors.New("booking awaits its online payment")
 	// ErrPaidOnline refuses to clear an online payment: it is refunded.
 	ErrPaidOnline = errors.New("booking was paid online: refund it instead")
 )

@@ -341,7 +341,10 @@ func TestHoldRules(t *testing.T) {
 		if _, err := f.Store.Reserve(ctx, r); err == nil {
 			t.Fatal("a hold paid by a pass was accepted")
 		}
-		hold(t, f, 4, 1, ev)
+		h := hold(t, f, 4, 1, ev)
+		if _, err := f.Store.ChangeSeats(ctx, h.Bookings[0].ID, 2); !errors.Is(err, booking.ErrPaymentPending) {
+			t.Fatalf("seats of a held booking changed: %v", err)
+		}
 	})
 }
 
