@@ -275,6 +275,18 @@ func TestPaymentMismatchFlagged(t *testing.T) {
 		if err != nil || len(rows) != 2 || rows[0].Status != booking.OnlineMismatch {
 			t.Fatalf("flagged rows %+v %v", rows, err)
 		}
+		// Staff give a flagged payment back, once.
+		p1 := es[0].OnlinePaymentID
+		if _, err := f.Store.RefundFlagged(ctx, f.Location.ID+1000, p1, 0); !errors.Is(err, booking.ErrNotFound) {
+			t.Fatalf("refund from another location: %v", err)
+		}
+		e, err := f.Store.RefundFlagged(ctx, f.Location.ID, p1, 0)
+		if err != nil || e.AmountMinor != 349999 || e.Status != booking.EntryPending {
+			t.Fatalf("flagged refund %+v %v", e, err)
+		}
+		if _, err := f.Store.RefundFlagged(ctx, f.Location.ID, p1, 0); !errors.Is(err, booking.ErrRefundTooMuch) {
+			t.Fatalf("second flagged refund: %v", err)
+		}
 	})
 }
 
