@@ -442,5 +442,13 @@ func TestEventWindowMoney(t *testing.T) {
 				}
 			}
 		}
+		up, _, err := f.Store.ClientBookings(ctx, f.Location.ID, paid.Client.ID)
+		if err != nil || len(up) != 1 || up[0].Money.PaidMinor != 700000 || up[0].Money.Refundable() != 699000 {
+			t.Fatalf("client page %+v %v", up, err)
+		}
+		up, _, err = f.Store.ClientBookings(ctx, f.Location.ID, held.Client.ID)
+		if err != nil || len(up) != 1 || up[0].HoldUntil == nil {
+			t.Fatalf("client page of the holder %+v %v", up, err)
+		}
 	})
 }
