@@ -353,6 +353,20 @@ func TestHoldRules(t *testing.T) {
 		if _, err := f.Store.Reserve(ctx, r); err == nil {
 			t.Fatal("a hold paid by a pass was accepted")
 		}
+		// A double submit holds once.
+		k := holdReq(f, 5, 2, ev)
+		k.Key = "double-click"
+		first, err := f.Store.Reserve(ctx, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := f.Store.Reserve(ctx, k)
+		if err != nil || !again.Replayed || again.Group.ID != first.Group.ID || again.Group.State != booking.GroupPendingPayment {
+			t.Fatalf("replayed hold %+v %v", again, err)
+		}
+		if seatsTaken(t, f, ev) != 2 {
+			t.Fatalf("seats after a double submit: %d", seatsTaken(t, f, ev))
+		}
 		h := hold(t, f, 4, 1, ev)
 		if _, err := f.Store.ChangeSeats(ctx, h.Bookings[0].ID, 2); !errors.Is(err, booking.ErrPaymentPending) {
 			t.Fatalf("seats of a held booking changed: %v", err)
