@@ -101,7 +101,7 @@ func TestStripeEventOnce(t *testing.T) {
 		applyEvent(t, f, paid, booking.StripeConfirmed)
 		applyEvent(t, f, paid, booking.StripeDuplicate)
 		again := paidEvent(c)
-		again.Type = booking.StripeAsyncPaymentSucceded
+		again.Type = booking.StripeAsyncPaymentSucceeded
 		applyEvent(t, f, again, booking.StripeIgnored)
 		expired := paidEvent(c)
 		expired.Type, expired.PaymentStatus = booking.StripeSessionExpired, "unpaid"
@@ -125,7 +125,7 @@ func TestStripeEventOnce(t *testing.T) {
 			t.Fatalf("group after an unpaid completion %+v", g)
 		}
 		ok := paidEvent(c2)
-		ok.Type, ok.PaymentStatus = booking.StripeAsyncPaymentSucceded, ""
+		ok.Type, ok.PaymentStatus = booking.StripeAsyncPaymentSucceeded, ""
 		applyEvent(t, f, ok, booking.StripeConfirmed)
 		// A session that is not ours is left alone.
 		applyEvent(t, f, booking.StripeEvent{ID: "evt_foreign", Type: booking.StripeSessionCompleted, SessionID: "cs_other", PaymentStatus: "paid", AmountTotal: 5, Currency: "eur"}, booking.StripeIgnored)
