@@ -44,6 +44,9 @@ func newStripeEnv(t *testing.T, db *bun.DB) *stripeEnv {
 	if err := f.Store.SaveLink(context.Background(), &link); err != nil {
 		t.Fatal(err)
 	}
+	if err := f.Store.SaveSMSSettings(context.Background(), &booking.SMSSettings{LocationID: f.Location.ID, Enabled: true}); err != nil {
+		t.Fatal(err)
+	}
 	return &stripeEnv{f: f, db: db, fake: fake, pay: pay, router: r, logs: logs, link: &link}
 }
 
