@@ -29,6 +29,9 @@ type Manage struct {
 	// Pass is the pass that paid the bookings, with its balance now; nil
 	// when none did.
 	Pass *booking.ClientPass
+	// Payments are the group's online payments, newest first: loaded only
+	// for a group that was held for one (see OnlineState).
+	Payments []booking.OnlinePayment
 }
 
 // OpenManage loads the bookings a manage token opens.
@@ -75,6 +78,11 @@ func (f *Flow) OpenManage(ctx context.Context, token string) (*Manage, error) {
 		p.Entries = nil
 		m.Pass = p
 		break
+	}
+	if m.heldOnline() {
+		if m.Payments, err = f.Store.GroupPayments(ctx, res.Group.ID); err != nil {
+			return nil, fmt.Errorf("manage: %w", err)
+		}
 	}
 	// Bookings are created in id order (the lock order), not the order the
 	// client reads a calendar in.
