@@ -1,0 +1,125 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"groupbook/booking"
+	"groupbook/booking/booktest"
+)
+
+// TestWidgetOnlineInBrowser pays online from the embedded widget in
+// headless Chromium: the widget is framed by a studio's page on another
+// site; the client picks two dates, fills in the contact form and
+// continues; the manage page in the frame says the payment is pending and
+// its Pay button takes the whole tab (not the frame) to the fake Stripe
+// Checkout on a third origin; "Pay" there sends Stripe's signed webhook to
+// the server's /hooks/stripe and the browser back to the manage page,
+// which shows the booking confirmed and paid once the webhook is in
+// (polling by itself until then). No console error or CSP violation on
+// the way. SQLite only, like the other browser tests.
+func TestWidgetOnlineInBrowser(t *testing.T) {
+	db := booktest.Open(t, booktest.SQLite)
+	// The manage page's address goes to Stripe as the success URL, so the
+	// server's base URL must be where the browser reaches it: the server
+	// starts first, the router it serves comes after.
+	var router http.Handler = http.NotFoundHandler()
+	widgetSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { router.ServeHTTP(w, r) }))
+	defer widgetSrv.Close()
+	widgetOrigin := strings.Replace(widgetSrv.URL, "127.0.0.1", "localhost", 1)
+	e := newOnlineEnv(t, db, booking.PayOnline, nil, func(d *Deps) { d.BaseURL = widgetOrigin })
+	router = e.router
+	e.stripe.SetWebhookURL(widgetSrv.URL + "/hooks/stripe")
+	evs := tueThuYoga(t, e.widgetEnv, 10)
+	picked := []booking.Event{evs[0], evs[2]}
+
+	hostSrv := httptest.NewServer(hostPage(widgetOrigin))
+	defer hostSrv.Close()
+	link := *e.f.Link
+	link.AllowedOrigins = hostSrv.URL
+	if err := e.f.Store.SaveLink(context.Background(), &link); err != nil {
+		t.Fatal(err)
+	}
+
+	problems := &browserProblems{}
+	br := startBrowser(t, 3*time.Minute, problems.listener("host page"))
+	ctx := br.scenario(t, 90*time.Second, problems)
+	b := &browserRun{t: t, tab: br.tab, ctx: ctx, dir: br.shots, start: time.Now(), last: time.Now(), problems: problems}
+	defer b.finish()
+
+	b.host(chromedp.EmulateViewport(viewportWidth, viewportHeight), chromedp.Navigate(hostSrv.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS("iframe.groupbook-frame")))
+	b.attachFrame(widgetOrigin + "/w/sunrise?")
+	b.frame(chromedp.WaitVisible(chromedp.CSS(".gb-events a")))
+
+	b.frame(chromedp.Click(chromedp.CSS(fmt.Sprintf(`.gb-events a[href*="/w/sunrise/e/%d?"]`, picked[0].ID))))
+	b.frame(chromedp.WaitVisible(chromedp.CSS("fieldset.gb-another")))
+	b.frame(chromedp.Click(chromedp.CSS(fmt.Sprintf(`input[name=also][value="%d"]`, picked[1].ID))))
+	b.frame(chromedp.Click(chromedp.CSS(`form.gb-select > button[type=submit]:not([name])`)))
+	b.frame(chromedp.WaitVisible(chromedp.ID("gb-first_name")))
+	b.frame(
+		chromedp.SendKeys(chromedp.ID("gb-first_name"), "Anna"),
+		chromedp.SendKeys(chromedp.ID("gb-last_name"), "Kovács"),
+		chromedp.SendKeys(chromedp.ID("gb-phone"), "+36 20 123 4567"),
+	)
+	b.frame(chromedp.Click(chromedp.CSS(`form.gb-contact button[type=submit]`)))
+
+	// Held: the manage page in the frame, pending, with the Pay button.
+	b.frame(chromedp.WaitVisible(chromedp.CSS("a[data-gb-pay]")))
+	b.settled("pending", true)
+	if got := evalFrame[string](b, `document.querySelector('h1').textContent`); got != "Awaiting payment" {
+		t.Errorf("heading %q", got)
+	}
+	if got := evalFrame[string](b, `document.querySelector('a[data-gb-pay]').target`); got != "_top" {
+		t.Errorf("Pay target %q", got)
+	}
+	b.snap("online-pending")
+	for _, ev := range picked {
+		if got := e.taken(&ev); got != 1 {
+			t.Errorf("event %d: %d seats held, want 1", ev.ID, got)
+		}
+	}
+
+	// Checkout takes the whole tab.
+	b.frame(chromedp.Click(chromedp.CSS("a[data-gb-pay]")))
+	b.host(chromedp.WaitVisible(chromedp.ID("pay")))
+	if got := evalHost[string](b, `location.origin`); got != e.stripe.URL() {
+		t.Errorf("the tab is at %q, want the fake Checkout %s", got, e.stripe.URL())
+	}
+	if got := evalHost[string](b, `document.getElementById('total').textContent`); got != "700000 huf" {
+		t.Errorf("Checkout total %q, want 2 dates × 3,500 HUF", got)
+	}
+	b.host(chromedp.Click(chromedp.ID("pay")))
+
+	// Back on the manage page, top-level: confirmed once the webhook is in.
+	b.host(chromedp.WaitVisible(chromedp.CSS("[data-gb-paid-online]")))
+	if got := evalHost[string](b, `location.origin + location.pathname`); !strings.HasPrefix(got, widgetOrigin+"/m/") {
+		t.Errorf("back at %q, want the manage page", got)
+	}
+	if got := plain(evalHost[string](b, `document.querySelector('[data-gb-paid-online]').textContent`)); got != "Paid online: 7,000 HUF." {
+		t.Errorf("paid %q", got)
+	}
+	if n := evalHost[int](b, `document.querySelectorAll('.gb-booking:not(.gb-booking--cancelled)').length`); n != 2 {
+		t.Errorf("%d bookings shown, want 2", n)
+	}
+	token := strings.TrimPrefix(evalHost[string](b, `location.pathname`), "/m/")
+	res := e.group(token)
+	if res.Group.State != booking.GroupBooked {
+		t.Errorf("group %q, want booked", res.Group.State)
+	}
+	for _, bk := range res.Bookings {
+		if bk.Payment != booking.PaymentOnline || bk.PaidAmountMinor != 350000 {
+			t.Errorf("booking %d: %q %d", bk.ID, bk.Payment, bk.PaidAmountMinor)
+		}
+	}
+	if bad := booktest.Invariant(t, db); len(bad) > 0 {
+		t.Error(bad)
+	}
+}
