@@ -18,6 +18,7 @@ const maxHookBody = 64 << 10
 // there is nothing to check a signature with, so the route does not exist
 // rather than accept unsigned reports.
 func addHookRoutes(r gin.IRoutes, d Deps) {
+	addStripeHook(r, d)
 	if d.TwilioAuthToken == "" {
 		return
 	}
