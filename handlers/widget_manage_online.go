@@ -64,7 +64,11 @@ func (h *widgetHandlers) onlineBlock(c *gin.Context, v *widgetView, m *widget.Ma
 		o.PayURL = st.OpenURL
 		o.PayLabel = v.L.T("widget_online_pay_now", map[string]any{"Amount": amount})
 		o.PayAction = "/m/" + token + "/pay"
-		o.PollURL = v.URL("/m/"+token, "poll", "1")
+		paid := ""
+		if o.Returned {
+			paid = "1" // the page the poll brings keeps saying "payment received"
+		}
+		o.PollURL = v.URL("/m/"+token, "poll", "1", "paid", paid)
 		v.formActions = append(v.formActions, stripeCheckoutOrigin)
 		v.formActions = append(v.formActions, st.CheckoutOrigins...)
 	case o.Overdue:

@@ -58,6 +58,8 @@ func TestWidgetOnlineInBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("iframe.groupbook-frame")))
 	b.attachFrame(widgetOrigin + "/w/sunrise?")
 	b.frame(chromedp.WaitVisible(chromedp.CSS(".gb-events a")))
+	// Every step in the frame must be an htmx swap inside this document.
+	b.frame(chromedp.Evaluate[chromedp.Void](`window.gbTestMark = 1`))
 
 	b.frame(chromedp.Click(chromedp.CSS(fmt.Sprintf(`.gb-events a[href*="/w/sunrise/e/%d?"]`, picked[0].ID))))
 	b.frame(chromedp.WaitVisible(chromedp.CSS("fieldset.gb-another")))
@@ -87,9 +89,11 @@ func TestWidgetOnlineInBrowser(t *testing.T) {
 		}
 	}
 
-	// Checkout takes the whole tab.
+	// Checkout takes the whole tab: the frame is gone with the host page.
 	b.frame(chromedp.Click(chromedp.CSS("a[data-gb-pay]")))
 	b.host(chromedp.WaitVisible(chromedp.ID("pay")))
+	b.leaveFrame()
+	b.shotHost("online-checkout")
 	if got := evalHost[string](b, `location.origin`); got != e.stripe.URL() {
 		t.Errorf("the tab is at %q, want the fake Checkout %s", got, e.stripe.URL())
 	}
@@ -106,9 +110,13 @@ func TestWidgetOnlineInBrowser(t *testing.T) {
 	if got := plain(evalHost[string](b, `document.querySelector('[data-gb-paid-online]').textContent`)); got != "Paid online: 7,000 HUF." {
 		t.Errorf("paid %q", got)
 	}
+	if got := evalHost[string](b, `document.querySelector('.gb-alert--success').textContent`); got != "Payment received. Your booking is confirmed." {
+		t.Errorf("alert %q", got)
+	}
 	if n := evalHost[int](b, `document.querySelectorAll('.gb-booking:not(.gb-booking--cancelled)').length`); n != 2 {
 		t.Errorf("%d bookings shown, want 2", n)
 	}
+	b.shotHost("online-paid")
 	token := strings.TrimPrefix(evalHost[string](b, `location.pathname`), "/m/")
 	res := e.group(token)
 	if res.Group.State != booking.GroupBooked {
@@ -121,5 +129,24 @@ func TestWidgetOnlineInBrowser(t *testing.T) {
 	}
 	if bad := booktest.Invariant(t, db); len(bad) > 0 {
 		t.Error(bad)
+	}
+}
+
+// leaveFrame forgets the widget's frame once the tab has navigated away
+// from the host page (the frame's target is gone).
+func (b *browserRun) leaveFrame() {
+	if b.cancelFrame != nil {
+		b.cancelFrameDeadline()
+		b.cancelFrame()
+		b.cancelFrame, b.frameCtx = nil, nil
+	}
+}
+
+// shotHost saves a screenshot of the tab when no frame is in it.
+func (b *browserRun) shotHost(name string) {
+	b.t.Helper()
+	b.shot++
+	if path := b.screenshot(b.ctx, fmt.Sprintf("%02d-%s", b.shot, name)); path != "" {
+		b.t.Logf("screenshot: %s", path)
 	}
 }
