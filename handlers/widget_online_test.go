@@ -460,3 +460,77 @@ func TestWidgetBuyPassOnline(t *testing.T) {
 		}
 	})
 }
+
+// TestWidgetPassOrOnline: on a link taking a pass or an online payment,
+// with SMS confirmation, the step after the code offers the client's pass
+// and paying online, not the studio. The pass books at once, nothing sent
+// to Stripe; choosing online holds and opens a session; a client with no
+// pass goes straight from the code to the hold.
+func TestWidgetPassOrOnline(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		e := newOnlineEnv(t, db, booking.PayPassOrOnline, nil)
+		smsLink(t, e.widgetEnv)
+		if err := e.f.Store.SaveSMSSettings(ctx, &booking.SMSSettings{LocationID: e.f.Location.ID, Enabled: true, ReminderHours: 24}); err != nil {
+			t.Fatal(err)
+		}
+		pass := givePass(t, e.widgetEnv, widgetClient(t, e.widgetEnv, verifyPhone), 10, nil)
+		evs := tueThuYoga(t, e.widgetEnv, 10)
+
+		confirm := func(phone string, ev *booking.Event) *page {
+			t.Helper()
+			form := contact(e.contactForm(ev, "1").hidden("s"))
+			form.Set("phone", phone)
+			code := e.post("/w/sunrise/book", form)
+			if code.code != http.StatusOK || code.hidden("p") == "" {
+				t.Fatalf("contact submit: %d\n%s", code.code, code.body)
+			}
+			return e.post("/w/sunrise/verify", url.Values{"p": {code.hidden("p")}, "code": {e.codes.Code(phone)}})
+		}
+		choose := func(step *page, pay string) *page {
+			form := url.Values{"pay": {pay}}
+			step.doc.Find(`form.gb-pay input[type=hidden]`).Each(func(_ int, s *goqSel) {
+				form.Set(s.AttrOr("name", ""), s.AttrOr("value", ""))
+			})
+			return e.post("/w/sunrise/book", form)
+		}
+
+		step := confirm(verifyPhone, &evs[0])
+		if step.code != http.StatusOK || step.doc.Find("form.gb-pay").Length() != 1 {
+			t.Fatalf("after the code: %d, want the payment step\n%s", step.code, step.body)
+		}
+		if step.doc.Find(`input[name=pay][value="`+itoa64(pass.ID)+`"]`).Length() != 1 || step.doc.Find("input[name=pay][value=online]").Length() != 1 ||
+			step.doc.Find("input[name=pay][value=studio]").Length() != 0 {
+			t.Errorf("choices %q, want the pass and online, no studio", step.doc.Find("input[name=pay]").Map(func(_ int, s *goqSel) string { return s.AttrOr("value", "") }))
+		}
+		if got := plain(step.text("[data-gb-online] + span")); got != "Pay online now: 3,500 HUF" {
+			t.Errorf("online choice %q", got)
+		}
+		// The studio, posted anyway, is refused at the field.
+		if r := choose(step, "studio"); r.code != http.StatusUnprocessableEntity || r.text("#gb-pay-error") == "" {
+			t.Errorf("studio on a prepaid link: %d %q", r.code, r.text("#gb-pay-error"))
+		}
+		token := tokenOf(t, choose(step, "online"))
+		if g := e.group(token).Group; g.State != booking.GroupPendingPayment {
+			t.Errorf("online: group %q", g.State)
+		}
+		if n := len(e.stripe.Sessions()); n != 1 {
+			t.Errorf("%d sessions", n)
+		}
+
+		step = confirm(verifyPhone, &evs[2])
+		token = tokenOf(t, choose(step, itoa64(pass.ID)))
+		if res := e.group(token); res.Group.State != booking.GroupBooked || res.Bookings[0].Payment != booking.PaymentPass {
+			t.Errorf("pass: %q %q", res.Group.State, res.Bookings[0].Payment)
+		}
+		if n := len(e.stripe.Sessions()); n != 1 {
+			t.Errorf("%d sessions after paying with the pass, want still 1", n)
+		}
+
+		// No pass: from the code straight to the hold.
+		token = tokenOf(t, confirm("+36201239999", &evs[4]))
+		if g := e.group(token).Group; g.State != booking.GroupPendingPayment {
+			t.Errorf("no pass: group %q", g.State)
+		}
+	})
+}
