@@ -38,6 +38,9 @@ func TestWidgetOnlineCheckout(t *testing.T) {
 		e := newOnlineEnv(t, db, booking.PayOnline, nil)
 		evs := tueThuYoga(t, e.widgetEnv, 10)
 		picked := []*booking.Event{&evs[0], &evs[2], &evs[4]}
+		if got := e.contactForm(picked[0], "1").text("form.gb-contact button[type=submit]"); got != "Continue to payment" {
+			t.Errorf("contact button %q", got)
+		}
 		token := tokenOf(t, e.submitContact("2", picked...))
 
 		res := e.group(token)
