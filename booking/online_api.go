@@ -6,9 +6,7 @@ package booking
 // core's implementation in online_*.go and jobs*.go.
 
 import (
-	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -87,6 +85,11 @@ var (
 	// ErrPassNotForSale: the pass type is not on sale online, or cannot
 	// pay for this selection.
 	ErrPassNotForSale = errors.New("pass type is not for sale online for this selection")
+	// ErrPaymentPending refuses to change the seats of a booking whose
+	// online payment is under way.
+	ErrPaymentPending = errors.New("booking awaits its online payment")
+	// ErrPaidOnline refuses to clear an online payment: it is refunded.
+	ErrPaidOnline = errors.New("booking was paid online: refund it instead")
 )
 
 // Online payment statuses (OnlinePayment.Status).
@@ -191,6 +194,27 @@ type Checkout struct {
 	Location Location
 	Lines    []CheckoutLine
 	TimeZone string
+}
+
+// Stripe refuses a Checkout Session expiring sooner than 30 minutes or
+// later than 24 hours after its creation.
+const (
+	MinCheckoutExpiry = 31 * time.Minute // 30 and a margin for the clock
+	MaxCheckoutExpiry = 24 * time.Hour
+)
+
+// ExpiresAt is when the session should expire at Stripe: the hold's end,
+// but no sooner than Stripe allows (the hold's job expires it at Stripe
+// when the hold ends anyway).
+func (c *Checkout) ExpiresAt(now time.Time) time.Time {
+	at := now.Add(MinCheckoutExpiry)
+	if c.Group.HoldUntil != nil && c.Group.HoldUntil.After(at) {
+		at = *c.Group.HoldUntil
+	}
+	if limit := now.Add(MaxCheckoutExpiry); at.After(limit) {
+		return limit
+	}
+	return at
 }
 
 // StripeEvent is a verified webhook event as the core needs it.
@@ -315,130 +339,3 @@ type BookingMoney struct {
 
 // Refundable is what is left to refund.
 func (m BookingMoney) Refundable() int64 { return m.PaidMinor - m.RefundedMinor - m.PendingMinor }
-
-// errSkeleton marks API not built yet.
-var errSkeleton = errors.New("online payment: not built yet")
-
-func skeleton(name string) error { return fmt.Errorf("%s: %w", name, errSkeleton) }
-
-// ReserveRequest.Hold and BuyPassTypeID are in reserve.go.
-
-// NewCheckout opens a new payment for the held group the token opens:
-// the group must be pending and its hold not run out. Any open payment of
-// the group is marked expired and a job expires its session at Stripe, so
-// a client opening Checkout twice pays once. The amount is dates × seats ×
-// price (or the pass's price), in the service's (pass type's) currency.
-func (s *Store) NewCheckout(ctx context.Context, token string) (*Checkout, error) {
-	return nil, skeleton("NewCheckout")
-}
-
-// CheckoutOpened records the session Stripe created for a payment.
-func (s *Store) CheckoutOpened(ctx context.Context, paymentID int64, sessionID, url string) error {
-	return skeleton("CheckoutOpened")
-}
-
-// CheckoutFailed records that the session could not be created and
-// releases the group's hold at once (seats back, group expired), so no
-// seats stay taken by a client who cannot pay.
-func (s *Store) CheckoutFailed(ctx context.Context, paymentID int64, reason string) error {
-	return skeleton("CheckoutFailed")
-}
-
-// ApplyStripeEvent applies a verified webhook event once per event id, in
-// one transaction: completed → confirm and mark paid (or refund when late,
-// twice, or flag a mismatch); expired → mark the payment expired.
-func (s *Store) ApplyStripeEvent(ctx context.Context, ev StripeEvent) (*StripeOutcome, error) {
-	return nil, skeleton("ApplyStripeEvent")
-}
-
-// ExpireHold releases a held group whose hold ran out: seats back, the
-// bookings cancelled (CancelledByPaymentExpired), the group expired, and a
-// job per open session to expire it at Stripe. It is a conditional update:
-// two workers releasing at once release once (released is false for the
-// second).
-func (s *Store) ExpireHold(ctx context.Context, groupID int64) (released bool, err error) {
-	return false, skeleton("ExpireHold")
-}
-
-// OnlinePaymentByID reads a payment.
-func (s *Store) OnlinePaymentByID(ctx context.Context, id int64) (*OnlinePayment, error) {
-	return nil, skeleton("OnlinePaymentByID")
-}
-
-// CheckoutExpired marks a payment's session expired at Stripe.
-func (s *Store) CheckoutExpired(ctx context.Context, paymentID int64) error {
-	return skeleton("CheckoutExpired")
-}
-
-// GroupPayments lists a group's payments, newest first.
-func (s *Store) GroupPayments(ctx context.Context, groupID int64) ([]OnlinePayment, error) {
-	return nil, skeleton("GroupPayments")
-}
-
-// RefundBooking queues a staff refund (a pending ledger row and its job).
-func (s *Store) RefundBooking(ctx context.Context, in StaffRefund) (*PaymentEntry, error) {
-	return nil, skeleton("RefundBooking")
-}
-
-// RefundToSendByID reads a pending refund for the worker.
-func (s *Store) RefundToSendByID(ctx context.Context, entryID int64) (*RefundToSend, error) {
-	return nil, skeleton("RefundToSendByID")
-}
-
-// RefundSucceeded records Stripe's refund id on a pending refund.
-func (s *Store) RefundSucceeded(ctx context.Context, entryID int64, refundID string) error {
-	return skeleton("RefundSucceeded")
-}
-
-// RefundFailed marks a refund failed (shown to staff, who may retry).
-func (s *Store) RefundFailed(ctx context.Context, entryID int64, reason string) error {
-	return skeleton("RefundFailed")
-}
-
-// RetryRefund puts a failed refund of the location back to pending with a
-// new job.
-func (s *Store) RetryRefund(ctx context.Context, locationID, entryID int64) error {
-	return skeleton("RetryRefund")
-}
-
-// BookingsMoney returns the online money of bookings (by booking id).
-func (s *Store) BookingsMoney(ctx context.Context, bookingIDs []int64) (map[int64]BookingMoney, error) {
-	return nil, skeleton("BookingsMoney")
-}
-
-// Payments lists the location's payments and refunds for the Payments page.
-func (s *Store) Payments(ctx context.Context, f PaymentFilter) ([]PaymentRow, error) {
-	return nil, skeleton("Payments")
-}
-
-// SetPaymentSettings saves the location's hold minutes and refund choice.
-func (s *Store) SetPaymentSettings(ctx context.Context, locationID int64, holdMin int, refundOnClientCancel bool) error {
-	return skeleton("SetPaymentSettings")
-}
-
-// OnlinePassTypes lists the pass types on sale online that could pay for
-// the selection (cover the service, valid on every date, enough visits),
-// cheaper than the selection's price.
-func (s *Store) OnlinePassTypes(ctx context.Context, locationID, serviceID int64, eventIDs []int64, seats int) ([]PassType, error) {
-	return nil, skeleton("OnlinePassTypes")
-}
-
-// ClaimJobs leases up to limit due jobs to owner until now+lease.
-func (s *Store) ClaimJobs(ctx context.Context, owner string, limit int, lease time.Duration) ([]Job, error) {
-	return nil, skeleton("ClaimJobs")
-}
-
-// JobDone, JobRetry and JobFailed finish a job the owner still holds.
-func (s *Store) JobDone(ctx context.Context, j *Job, owner string) error {
-	return skeleton("JobDone")
-}
-
-// JobRetry puts the job back for another attempt at at.
-func (s *Store) JobRetry(ctx context.Context, j *Job, owner string, at time.Time, lastErr string) error {
-	return skeleton("JobRetry")
-}
-
-// JobFailed gives up on a job.
-func (s *Store) JobFailed(ctx context.Context, j *Job, owner, lastErr string) error {
-	return skeleton("JobFailed")
-}
