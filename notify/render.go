@@ -21,6 +21,9 @@ func Render(b *locales.Bundle, baseURL string, m *booking.OutboxMessage) (string
 	if err != nil {
 		return "", Permanent(err)
 	}
+	if m.Kind == booking.SMSRefunded {
+		return renderRefunded(b, baseURL, m, p)
+	}
 	if len(p.Items) == 0 {
 		return "", Permanent(fmt.Errorf("outbox %d: payload without bookings", m.ID))
 	}
@@ -96,3 +99,25 @@ func Render(b *locales.Bundle, baseURL string, m *booking.OutboxMessage) (string
 	}
 	return text, nil
 }
+
+// renderRefunded tells a client that a payment which came too late, or
+// twice, is being refunded: the amount is money, so it is named; the
+// details link shows where the booking stands.
+func renderRefunded(b *locales.Bundle, baseURL string, m *booking.OutboxMessage, p *booking.MessagePayload) (string, error) {
+	if p.Refund == nil || p.Refund.AmountMinor <= 0 || p.Refund.Currency == "" {
+		return "", Permanent(fmt.Errorf("outbox %d: refunded without an amount", m.ID))
+	}
+	l := b.Localizer(m.Lang)
+	// Money keeps its parts together with no-break spaces on a page; in an
+	// SMS any character outside GSM-7 makes the whole text UCS-2, a third
+	// of the length per segment, so they become plain spaces.
+	amount := smsSpaces.Replace(l.Money(p.Refund.AmountMinor, p.Refund.Currency))
+	text := l.T("sms_refunded", map[string]any{"Location": p.Location, "Amount": amount})
+	if p.Token != "" {
+		text += " " + l.T("sms_link_details", map[string]any{"Link": strings.TrimRight(baseURL, "/") + "/m/" + p.Token})
+	}
+	return text, nil
+}
+
+// smsSpaces turns the no-break spaces of formatted numbers into spaces.
+var smsSpaces = strings.NewReplacer("\u00a0", " ", "\u202f", " ", "\u2009", " ")

@@ -14,6 +14,7 @@ import (
 
 	"groupbook/booking"
 	"groupbook/notify"
+	"groupbook/payments"
 )
 
 // Environment variables that configure the server.
@@ -39,6 +40,13 @@ const (
 	EnvTwilioFrom                = "TWILIO_FROM"
 	EnvTwilioMessagingServiceSID = "TWILIO_MESSAGING_SERVICE_SID"
 	EnvTwilioVerifyServiceSID    = "TWILIO_VERIFY_SERVICE_SID"
+
+	// Stripe's variables keep the names of Stripe's own documentation.
+	EnvStripeSecretKey     = "STRIPE_SECRET_KEY"
+	EnvStripeWebhookSecret = "STRIPE_WEBHOOK_SECRET"
+	EnvStripeAPIURL        = "STRIPE_API_URL"
+	// EnvJobWorker runs the payment job worker (hold expiry, refunds).
+	EnvJobWorker = "GROUPBOOK_JOB_WORKER"
 )
 
 // MinSecretLen is the shortest GROUPBOOK_SECRET accepted: it keys the HMAC
@@ -57,6 +65,11 @@ type Config struct {
 	// Twilio is zero without credentials: SMS then go to the development
 	// sender, which logs them.
 	Twilio notify.TwilioConfig
+	// Stripe is zero without keys: online payment is then unavailable.
+	Stripe payments.Config
+	// NoJobWorker turns off this process's payment job worker (on by
+	// default, like the SMS worker).
+	NoJobWorker bool
 	// NoSMSWorker turns off this process's outbox worker (on by default,
 	// so the zero Config runs one), e.g. to send from fewer processes.
 	NoSMSWorker bool
@@ -66,6 +79,9 @@ type Config struct {
 	// in front of the server; none by default.
 	TrustedProxies []string
 }
+
+// HasStripe reports whether online payment is configured.
+func (c Config) HasStripe() bool { return c.Stripe.SecretKey != "" }
 
 // HasTwilio reports whether SMS go through Twilio.
 func (c Config) HasTwilio() bool { return c.Twilio.AccountSID != "" }
@@ -97,6 +113,11 @@ var settings = []setting{
 	{EnvTwilioFrom, "", "", "Twilio sender: a phone number in E.164 or an alphanumeric sender id"},
 	{EnvTwilioMessagingServiceSID, "", "", "Twilio messaging service SID (MG...), instead of TWILIO_FROM"},
 	{EnvTwilioVerifyServiceSID, "", "", "Twilio Verify service SID (VA...) for phone confirmation codes"},
+	// No flags for Stripe either: the keys must stay out of ps.
+	{EnvStripeSecretKey, "", "", "Stripe secret or restricted API key (sk_... or rk_...); unset: online payment is unavailable"},
+	{EnvStripeWebhookSecret, "", "", "signing secret of the Stripe webhook endpoint BASE_URL/hooks/stripe (whsec_...)"},
+	{EnvStripeAPIURL, "", "", "Stripe API base URL, for a local fake or proxy (default https://api.stripe.com)"},
+	{EnvJobWorker, "job-worker", "true", "run the payment job worker (hold expiry, refunds) in this process (true or false)"},
 }
 
 // configSource reads the settings from the environment and lets flags on
@@ -197,8 +218,18 @@ func (src *configSource) Config() (Config, error) {
 		return
 	})
 	check(EnvTwilioVerifyServiceSID, func(v string) (err error) { tw.VerifyServiceSID, err = parseSID(v, "VA", "a Verify service"); return })
+	check(EnvJobWorker, func(v string) error {
+		on, err := parseSwitch(v)
+		cfg.NoJobWorker = !on
+		return err
+	})
+	st := &cfg.Stripe
+	check(EnvStripeSecretKey, func(v string) (err error) { st.SecretKey, err = parseStripeKey(v); return })
+	check(EnvStripeWebhookSecret, func(v string) (err error) { st.WebhookSecret, err = parseStripeWebhookSecret(v); return })
+	check(EnvStripeAPIURL, func(v string) (err error) { st.APIURL, err = parseStripeAPIURL(v); return })
 	if len(errs) == 0 {
 		errs = append(errs, twilioComplete(src.values)...)
+		errs = append(errs, stripeComplete(src.values)...)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return Config{}, err

@@ -41,7 +41,8 @@ func buildDeps(store *booking.Store, log *slog.Logger, cfg Config, secret string
 		Locales: bundle, Assets: a, Views: views,
 		Sender: sms.sender, Verifier: sms.verifier, DevCodes: sms.devCodes,
 		TwilioAuthToken: cfg.Twilio.AuthToken,
-		RequestTimeout:  serverTimeouts(cfg.RequestTimeout).request,
-		TrustedProxies:  cfg.TrustedProxies,
+		Payments:        buildPayments(cfg, log), StripeWebhookSecret: cfg.Stripe.WebhookSecret,
+		RequestTimeout: serverTimeouts(cfg.RequestTimeout).request,
+		TrustedProxies: cfg.TrustedProxies,
 	}, nil
 }

@@ -123,6 +123,8 @@ func serveStore(ctx context.Context, cfg Config, store *booking.Store, log *slog
 	// keeps that order on every return.
 	stopWorker := startSMSWorker(cfg, store, deps, log)
 	defer stopWorker()
+	stopJobs := startJobWorker(cfg, store, deps.Payments, log)
+	defer stopJobs()
 	stopStats := keepStatsCurrent(ctx, store, log, statsEvery)
 	defer stopStats()
 	// The change listener (PostgreSQL) tells this process's widget caches
@@ -152,6 +154,7 @@ func serveStore(ctx context.Context, cfg Config, store *booking.Store, log *slog
 		return fmt.Errorf("serve: %w", err)
 	}
 	stopWorker()
+	stopJobs()
 	log.Info("stopped")
 	return nil
 }

@@ -61,6 +61,9 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(502)
 		fmt.Fprint(w, "<html><body><h1>502 Bad Gateway</h1></body></html>")
 		return
+	case FaultInvalid:
+		apiError(w, 400, "invalid_request_error", "parameter_invalid", "The request was refused (fault injected).")
+		return
 	case FaultHang:
 		s.sleep(r)
 		apiError(w, 503, "api_error", "", "Stripe is slow")

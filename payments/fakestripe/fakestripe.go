@@ -166,6 +166,9 @@ const (
 	// FaultDrop: the request is carried out, then the connection closes
 	// without an answer (a crash between Stripe acting and us hearing).
 	FaultDrop
+	// FaultInvalid: a 400 invalid_request_error, nothing done (a request
+	// Stripe refuses for good).
+	FaultInvalid
 	// FaultHang: nothing done, the answer waits SlowDelay (Stripe down
 	// behind a load balancer that holds connections).
 	FaultHang
@@ -235,6 +238,13 @@ func (s *Server) Fail(path string, n int, f Fault) {
 	for range n {
 		s.faults[path] = append(s.faults[path], f)
 	}
+}
+
+// ClearFaults drops every fault not yet used.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = map[string][]Fault{}
 }
 
 // changed wakes every waiter; s.mu is held.
