@@ -20,11 +20,6 @@ import (
 // client waits for it, and Stripe normally answers within a second.
 const defaultCheckoutTimeout = 8 * time.Second
 
-// minCheckoutLife is the shortest life Stripe accepts for a session (30
-// minutes) plus a margin for the request's travel: a hold shorter than it
-// is ended by our hold-expiry job, which expires the session at Stripe.
-const minCheckoutLife = 31 * time.Minute
-
 // checkoutError is a payment provider's failure to open a session; the
 // hold is released by then.
 type checkoutError struct{ err error }
@@ -79,11 +74,7 @@ func (h *widgetHandlers) checkoutRequest(v *widgetView, co *booking.Checkout, to
 		Locale:            stripeLocale(v.Lang),
 		CustomerEmail:     co.Client.Email,
 	}
-	now := h.flow.Now()
-	req.ExpiresAt = now.Add(minCheckoutLife)
-	if hu := co.Group.HoldUntil; hu != nil && hu.After(req.ExpiresAt) {
-		req.ExpiresAt = *hu
-	}
+	req.ExpiresAt = co.ExpiresAt(h.flow.Now())
 	zone := v.Cat.Zone
 	if z, err := time.LoadLocation(co.TimeZone); err == nil && co.TimeZone != "" {
 		zone = z
