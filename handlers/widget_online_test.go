@@ -203,6 +203,11 @@ func TestWidgetOnlineCancelRefund(t *testing.T) {
 		if got := plain(after.text(".gb-alert--info")); !strings.HasPrefix(got, "7,000 HUF will be refunded to your card") {
 			t.Errorf("after cancel %q", got)
 		}
+		// The job worker sends the refund of that booking's share.
+		e.runJobs()
+		if rs := e.stripe.Refunds(); len(rs) != 1 || rs[0].Amount != 700000 {
+			t.Errorf("refunds at Stripe %+v, want one of 700000", rs)
+		}
 
 		if err := e.f.Store.SetPaymentSettings(ctx, e.f.Location.ID, 15, false); err != nil {
 			t.Fatal(err)
