@@ -17,8 +17,9 @@ type widgetManageItem struct {
 	CanCancel                    bool
 	CancelNote                   string
 	GoogleURL, ICSURL, CancelURL string
-	// RefundNote says what cancelling gives back of an online payment.
-	RefundNote string
+	// RefundNote says what cancelling gives back of an online payment;
+	// MoneyNote what was refunded or is on its way back.
+	RefundNote, MoneyNote string
 }
 
 type widgetManagePage struct {

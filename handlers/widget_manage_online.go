@@ -92,6 +92,9 @@ func (h *widgetHandlers) refundNotes(c *gin.Context, v *widgetView, m *widget.Ma
 	for i := range p.Items {
 		it := &p.Items[i]
 		b := &it.Booking
+		if mo, ok := m.Money[b.ID]; ok {
+			it.MoneyNote = moneyNote(v, mo)
+		}
 		if !paidOnline(b) {
 			continue
 		}
@@ -144,4 +147,21 @@ func (h *widgetHandlers) payNow(c *gin.Context) {
 	default:
 		h.serverError(c, err)
 	}
+}
+
+// moneyNote says what of a booking's online payment went back to the
+// client: refunded, or on its way (a refund that failed is retried by
+// staff, so for the client it is still on its way).
+func moneyNote(v *widgetView, mo booking.BookingMoney) string {
+	var failed int64
+	for _, f := range mo.FailedRefunds {
+		failed += f.AmountMinor
+	}
+	switch {
+	case mo.PendingMinor+failed > 0:
+		return v.L.T("widget_online_refund_pending", map[string]any{"Amount": v.L.Money(mo.PendingMinor+failed, mo.Currency)})
+	case mo.RefundedMinor > 0:
+		return v.L.T("widget_online_refunded", map[string]any{"Amount": v.L.Money(mo.RefundedMinor, mo.Currency)})
+	}
+	return ""
 }

@@ -203,10 +203,16 @@ func TestWidgetOnlineCancelRefund(t *testing.T) {
 		if got := plain(after.text(".gb-alert--info")); !strings.HasPrefix(got, "7,000 HUF will be refunded to your card") {
 			t.Errorf("after cancel %q", got)
 		}
+		if got := plain(after.text("#booking-" + id + " [data-gb-money]")); got != "A refund of 7,000 HUF is on its way to your card." {
+			t.Errorf("cancelled booking says %q", got)
+		}
 		// The job worker sends the refund of that booking's share.
 		e.runJobs()
 		if rs := e.stripe.Refunds(); len(rs) != 1 || rs[0].Amount != 700000 {
 			t.Errorf("refunds at Stripe %+v, want one of 700000", rs)
+		}
+		if got := plain(e.get("/m/"+token).text("#booking-" + id + " [data-gb-money]")); got != "Refunded to your card: 7,000 HUF." {
+			t.Errorf("refunded booking says %q", got)
 		}
 
 		if err := e.f.Store.SetPaymentSettings(ctx, e.f.Location.ID, 15, false); err != nil {
@@ -539,6 +545,29 @@ func TestWidgetPassOrOnline(t *testing.T) {
 		token = tokenOf(t, confirm("+36201239999", &evs[4]))
 		if g := e.group(token).Group; g.State != booking.GroupPendingPayment {
 			t.Errorf("no pass: group %q", g.State)
+		}
+	})
+}
+
+// TestWidgetOnlinePayNowStripeDown: Pay now on the manage page while
+// Stripe fails releases the hold too (no seats stay taken by a client who
+// cannot pay): the page says so with 503 and shows the booking not
+// completed.
+func TestWidgetOnlinePayNowStripeDown(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		e := newOnlineEnv(t, db, booking.PayOnline, nil)
+		evs := tueThuYoga(t, e.widgetEnv, 10)
+		token := tokenOf(t, e.submitContact("2", &evs[0]))
+		e.stripe.Fail("/v1/checkout/sessions", 1, fakestripe.Fault429)
+		r := e.post("/m/"+token+"/pay", url.Values{"lang": {"en"}})
+		if r.code != http.StatusServiceUnavailable || !strings.Contains(r.text(".gb-alert--error"), "nothing was booked") {
+			t.Fatalf("Pay now with Stripe down: %d %q", r.code, r.text(".gb-alert--error"))
+		}
+		if r.text("h1") != "Booking not completed" || r.doc.Find("[data-gb-pay]").Length() != 0 {
+			t.Errorf("page %q, Pay %d", r.text("h1"), r.doc.Find("[data-gb-pay]").Length())
+		}
+		if got := e.taken(&evs[0]); got != 0 {
+			t.Errorf("%d seats still taken", got)
 		}
 	})
 }

@@ -32,6 +32,9 @@ type Manage struct {
 	// Payments are the group's online payments, newest first: loaded only
 	// for a group that was held for one (see OnlineState).
 	Payments []booking.OnlinePayment
+	// Money is each booking's online money (paid, refunded, refunds
+	// pending), for a group held for one.
+	Money map[int64]booking.BookingMoney
 }
 
 // OpenManage loads the bookings a manage token opens.
@@ -81,6 +84,13 @@ func (f *Flow) OpenManage(ctx context.Context, token string) (*Manage, error) {
 	}
 	if m.heldOnline() {
 		if m.Payments, err = f.Store.GroupPayments(ctx, res.Group.ID); err != nil {
+			return nil, fmt.Errorf("manage: %w", err)
+		}
+		ids := make([]int64, len(res.Bookings))
+		for i, b := range res.Bookings {
+			ids[i] = b.ID
+		}
+		if m.Money, err = f.Store.BookingsMoney(ctx, ids); err != nil {
 			return nil, fmt.Errorf("manage: %w", err)
 		}
 	}

@@ -2,7 +2,6 @@ package widget
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"groupbook/booking"
@@ -59,7 +58,3 @@ func (f *Flow) OnlinePassTypes(ctx context.Context, link *booking.Link, cat *Cat
 	}
 	return types, nil
 }
-
-// ErrOnlineUnavailable refuses an online payment when the server has no
-// payment provider (Stripe is not configured).
-var ErrOnlineUnavailable = errors.New("online payment is not configured")
