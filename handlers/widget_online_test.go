@@ -211,7 +211,7 @@ func TestWidgetOnlineCancelRefund(t *testing.T) {
 		if rs := e.stripe.Refunds(); len(rs) != 1 || rs[0].Amount != 700000 {
 			t.Errorf("refunds at Stripe %+v, want one of 700000", rs)
 		}
-		if got := plain(e.get("/m/"+token).text("#booking-" + id + " [data-gb-money]")); got != "Refunded to your card: 7,000 HUF." {
+		if got := plain(e.get("/m/" + token).text("#booking-" + id + " [data-gb-money]")); got != "Refunded to your card: 7,000 HUF." {
 			t.Errorf("refunded booking says %q", got)
 		}
 
