@@ -409,3 +409,46 @@ func TestPaymentsList(t *testing.T) {
 		}
 	})
 }
+
+// TestEventWindowMoney: the event window shows what each booking paid
+// online and its refunds, and until when a held booking waits.
+func TestEventWindowMoney(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		f := booktest.Seed(t, db)
+		ev := f.YogaEvents(t, 1, 10)[0]
+		paid, _ := paidGroup(t, f, 1, 2, ev)
+		held := hold(t, f, 2, 1, ev)
+		pid := bookingsOf(t, db, paid.Group.ID)[0].ID
+		if _, err := f.Store.RefundBooking(ctx, booking.StaffRefund{LocationID: f.Location.ID, BookingID: pid, AmountMinor: 1000}); err != nil {
+			t.Fatal(err)
+		}
+		w, err := f.Store.EventWindow(ctx, f.Location.ID, ev.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w.Totals.OnlineMinor != 700000 || w.Totals.PaidSeats != 2 || w.Totals.UnpaidSeats != 1 {
+			t.Fatalf("totals %+v", w.Totals)
+		}
+		for _, c := range w.Active {
+			switch c.ID {
+			case pid:
+				if c.Money.PaidMinor != 700000 || c.Money.PendingMinor != 1000 || c.HoldUntil != nil {
+					t.Fatalf("paid booking %+v", c)
+				}
+			case held.Bookings[0].ID:
+				if c.HoldUntil == nil || !c.HoldUntil.Equal(*held.Group.HoldUntil) || c.Money.PaidMinor != 0 {
+					t.Fatalf("held booking %+v", c)
+				}
+			}
+		}
+		up, _, err := f.Store.ClientBookings(ctx, f.Location.ID, paid.Client.ID)
+		if err != nil || len(up) != 1 || up[0].Money.PaidMinor != 700000 || up[0].Money.Refundable() != 699000 {
+			t.Fatalf("client page %+v %v", up, err)
+		}
+		up, _, err = f.Store.ClientBookings(ctx, f.Location.ID, held.Client.ID)
+		if err != nil || len(up) != 1 || up[0].HoldUntil == nil {
+			t.Fatalf("client page of the holder %+v %v", up, err)
+		}
+	})
+}

@@ -44,6 +44,9 @@ func newStripeEnv(t *testing.T, db *bun.DB) *stripeEnv {
 	if err := f.Store.SaveLink(context.Background(), &link); err != nil {
 		t.Fatal(err)
 	}
+	if err := f.Store.SaveSMSSettings(context.Background(), &booking.SMSSettings{LocationID: f.Location.ID, Enabled: true}); err != nil {
+		t.Fatal(err)
+	}
 	return &stripeEnv{f: f, db: db, fake: fake, pay: pay, router: r, logs: logs, link: &link}
 }
 
@@ -351,6 +354,49 @@ func TestStripeWebhookStoreError(t *testing.T) {
 		}
 		if g := e.group(t, res.Group.ID); g.State != booking.GroupBooked {
 			t.Errorf("group after the redelivery: %+v", g)
+		}
+	})
+}
+
+// TestStripeWebhookUnknownPayment: a signed event whose metadata names a
+// payment we have no row for is answered 200 (Stripe would redeliver an
+// error for days) and changes nothing, and the log says so.
+func TestStripeWebhookUnknownPayment(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		e := newStripeEnv(t, db)
+		before := e.counts(t)
+		cs := fakestripe.Session{ID: "cs_test_unknown", Status: "complete", PaymentStatus: "paid", Currency: "huf", AmountTotal: 350000,
+			PaymentIntent: "pi_unknown", Metadata: map[string]string{payments.MetadataPayment: "987654"}}
+		body := e.fake.EventPayload(e.fake.NewEventID(), payments.EventCheckoutCompleted, cs)
+		if w := e.post(body, e.fake.Sign(body)); w.Code != http.StatusOK {
+			t.Fatalf("unknown payment: %d", w.Code)
+		}
+		if after := e.counts(t); after.entries != before.entries || after.outbox != before.outbox || after.jobs != before.jobs {
+			t.Errorf("unknown payment wrote: %+v → %+v", before, after)
+		}
+		if !bytes.Contains(e.logs.Bytes(), []byte(`"event_id":"`)) {
+			t.Errorf("not logged: %s", e.logs)
+		}
+		// A completed session not yet paid (a bank debit) waits for
+		// async_payment_succeeded.
+		_, _, s := e.hold(t, 1, 1)
+		unpaid, _ := e.fake.Session(s.ID)
+		unpaid.Status = "complete"
+		body = e.fake.EventPayload(e.fake.NewEventID(), payments.EventCheckoutCompleted, unpaid)
+		if w := e.post(body, e.fake.Sign(body)); w.Code != http.StatusOK {
+			t.Fatalf("unpaid: %d", w.Code)
+		}
+		unpaid.PaymentStatus, unpaid.PaymentIntent = "paid", "pi_async"
+		body = e.fake.EventPayload(e.fake.NewEventID(), payments.EventCheckoutAsyncSucceeded, unpaid)
+		if w := e.post(body, e.fake.Sign(body)); w.Code != http.StatusOK {
+			t.Fatalf("async succeeded: %d", w.Code)
+		}
+		var g booking.Group
+		if err := db.NewSelect().Model(&g).Where("client_id IS NOT NULL").OrderExpr("id DESC").Limit(1).Scan(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if g.State != booking.GroupBooked {
+			t.Errorf("after async_payment_succeeded: %+v", g)
 		}
 	})
 }

@@ -268,6 +268,7 @@ func TestWorkerRefundFails(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		e.fake.ClearFaults()
 		e.fake.Fail("/v1/refunds", 100, fakestripe.FaultInvalid)
 		e.runAll(t, e.worker(), 1)
 		if got := e.entry(t, refused.ID); got.Status != booking.EntryFailed {

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -143,6 +144,7 @@ func kill9(t *testing.T, bin, kind string) {
 	link := *f.Link
 	link.PaymentMode = booking.PayOnline
 	must(t, f.Store.SaveLink(ctx, &link))
+	must(t, f.Store.SaveSMSSettings(ctx, &booking.SMSSettings{LocationID: f.Location.ID, Enabled: true}))
 	ev := f.Event(t, f.Yoga, f.Sofie, f.Now.Add(72*time.Hour).Truncate(time.Hour), 10)
 
 	addr := freeAddr(t)
@@ -208,6 +210,17 @@ func kill9(t *testing.T, bin, kind string) {
 	if err := fake.Wait(waitCtx, func() bool { return fake.InFlight(evID) }); err != nil {
 		t.Fatalf("the webhook never arrived: %+v\n%s", fake.Deliveries(), first.out)
 	}
+	if kind == booktest.Postgres {
+		// Proof that the kill lands inside the webhook's transaction: its
+		// statement waits for the test's lock.
+		if err := fake.Wait(waitCtx, func() bool {
+			n, err := db.NewSelect().TableExpr("pg_stat_activity").
+				Where("wait_event_type = 'Lock' AND query LIKE '%stripe_events%' AND pid <> pg_backend_pid()").Count(ctx)
+			return err == nil && n > 0
+		}); err != nil {
+			t.Fatalf("the webhook never waited for the lock\n%s", first.out)
+		}
+	}
 	first.kill(t)
 	release()
 	released = true
@@ -235,6 +248,9 @@ func kill9(t *testing.T, bin, kind string) {
 	}
 	if g := groupState(t, db, res.Group.ID); g != booking.GroupBooked {
 		t.Errorf("group %s\n%s", g, second.out)
+	}
+	if strings.Contains(first.out.String(), "stripe webhook: applied") || strings.Count(second.out.String(), `"result":"confirmed"`) != 1 {
+		t.Errorf("applied by the killed process, or not once by the restarted one")
 	}
 	for what, want := range map[[2]string]int{
 		{"stripe_events", ""}:                            1,

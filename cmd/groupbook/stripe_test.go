@@ -1,8 +1,11 @@
 package main
 
 import (
+	"net/http"
 	"strings"
 	"testing"
+
+	"groupbook/booking/booktest"
 )
 
 // stripeEnv is a complete Stripe configuration in Stripe's shapes.
@@ -66,5 +69,43 @@ func TestConfigStripeAllOrNothing(t *testing.T) {
 				t.Errorf("error %q repeats a key", err)
 			}
 		})
+	}
+}
+
+// TestServeWithStripe: with Stripe configured the webhook route exists
+// (an unsigned delivery is refused with 400) and the job worker runs;
+// without it the route is absent and the log says why. No key reaches
+// the log.
+func TestServeWithStripe(t *testing.T) {
+	for _, on := range []bool{true, false} {
+		addr := freeAddr(t)
+		base := "http://" + addr
+		env := map[string]string{EnvAddr: addr, EnvDatabaseURL: booktest.URL(t, booktest.SQLite), EnvSMSWorker: "false"}
+		if on {
+			env = with(stripeEnv(), EnvAddr, addr, EnvDatabaseURL, env[EnvDatabaseURL], EnvSMSWorker, "false", EnvStripeAPIURL, "http://127.0.0.1:1")
+		}
+		s := startCmd(t, env)
+		s.waitReady(t, base)
+		resp, err := http.Post(base+"/hooks/stripe", "application/json", strings.NewReader(`{"id":"evt_1","type":"checkout.session.completed"}`))
+		must(t, err)
+		resp.Body.Close()
+		want := map[bool]int{true: http.StatusBadRequest, false: http.StatusNotFound}[on]
+		if resp.StatusCode != want {
+			t.Errorf("stripe %v: unsigned webhook %d, want %d", on, resp.StatusCode, want)
+		}
+		must(t, s.stop(t))
+		logs := s.stderr.String()
+		wantLogs := []string{`"msg":"payment job worker started"`, `"msg":"online payment: off"`}
+		if on {
+			wantLogs = []string{`"msg":"payment job worker started"`, `"msg":"online payment: Stripe"`, `"mode":"test"`, `"msg":"stripe webhook: refused"`}
+		}
+		for _, w := range wantLogs {
+			if !strings.Contains(logs, w) {
+				t.Errorf("stripe %v: log lacks %s:\n%s", on, w, logs)
+			}
+		}
+		if strings.Contains(logs, stripeEnv()[EnvStripeSecretKey]) || strings.Contains(logs, stripeEnv()[EnvStripeWebhookSecret]) {
+			t.Error("a Stripe secret is in the log")
+		}
 	}
 }
