@@ -218,7 +218,11 @@ func (h *widgetHandlers) holdAndPay(c *gin.Context, v *widgetView, sel *widget.S
 		c.Redirect(http.StatusSeeOther, v.URL("/m/"+token, "new", "1"))
 		return
 	}
-	if _, err := h.startCheckout(ctx, v, token); err != nil {
+	_, err = h.startCheckout(ctx, v, token)
+	switch {
+	case err == nil, errors.Is(err, booking.ErrHoldExpired), errors.Is(err, booking.ErrNotPending):
+		// Opened; or the group moved on meanwhile (the page says how).
+	default:
 		h.checkoutFailed(c, v, sel, form, err)
 		return
 	}

@@ -52,8 +52,8 @@ func newOnlineEnv(t *testing.T, db *bun.DB, mode booking.PaymentMode, fakeOpts f
 	return &onlineEnv{widgetEnv: e, stripe: fake, provider: provider}
 }
 
-// holdTo walks to the contact step and submits it: the answer to the
-// submit (a 303 to the manage page when the seats are held).
+// submitContact walks to the contact step and submits it: the answer to
+// the submit (a 303 to the manage page when the seats are held).
 func (e *onlineEnv) submitContact(seats string, evs ...*booking.Event) *page {
 	e.t.Helper()
 	ct := e.contactForm(evs[0], seats, evs[1:]...)
