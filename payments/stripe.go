@@ -145,7 +145,8 @@ func (s *Stripe) ExpireCheckout(ctx context.Context, sessionID string) error {
 	}
 	cs, gerr := s.sc.V1CheckoutSessions.Retrieve(ctx, sessionID, nil)
 	if gerr != nil {
-		return fmt.Errorf("stripe expire %s: %w (reading it back: %w)", sessionID, err, gerr)
+		// Whether to retry is the read's question now: wrap it first.
+		return fmt.Errorf("stripe expire %s: reading it back: %w (the expiry answered: %v)", sessionID, gerr, err)
 	}
 	if cs.Status != stripe.CheckoutSessionStatusOpen {
 		return fmt.Errorf("stripe expire %s: %w (status %s)", sessionID, ErrGone, cs.Status)

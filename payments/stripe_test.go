@@ -155,6 +155,11 @@ func TestExpireCheckout(t *testing.T) {
 	if err := p.ExpireCheckout(ctx, "cs_test_nope"); !errors.Is(err, payments.ErrGone) {
 		t.Errorf("unknown: %v", err)
 	}
+	// Refused, and Stripe down when asked why: try again later.
+	f.Fail("/v1/checkout/sessions/"+a.ID, 1, fakestripe.Fault500)
+	if err := p.ExpireCheckout(ctx, a.ID); errors.Is(err, payments.ErrGone) || !payments.Temporary(err) {
+		t.Errorf("read back failed: %v", err)
+	}
 	f.Fail("/v1/checkout/sessions/"+a.ID+"/expire", 1, fakestripe.Fault500)
 	if err := p.ExpireCheckout(ctx, a.ID); errors.Is(err, payments.ErrGone) || !payments.Temporary(err) {
 		t.Errorf("500: %v", err)

@@ -28,7 +28,12 @@ import (
 func buildBinary(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "groupbook")
-	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	// The go command of the toolchain that built this test, so the binary
+	// is built the same way; PATH's when the test was built -trimpath.
+	gobin := "go"
+	if root := runtime.GOROOT(); root != "" {
+		gobin = filepath.Join(root, "bin", "go")
+	}
 	out, err := exec.Command(gobin, "build", "-o", bin, ".").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
