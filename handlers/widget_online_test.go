@@ -571,3 +571,27 @@ func TestWidgetOnlinePayNowStripeDown(t *testing.T) {
 		}
 	})
 }
+
+// TestWidgetOnlineCheckoutLanguage: Checkout opens in the client's
+// language where Stripe has it (Hungarian), else Stripe picks ("auto" for
+// Ukrainian), its lines are written in that language, and the way back
+// keeps it.
+func TestWidgetOnlineCheckoutLanguage(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		e := newOnlineEnv(t, db, booking.PayOnline, nil)
+		evs := tueThuYoga(t, e.widgetEnv, 10)
+		for i, tc := range []struct{ lang, locale, sep string }{{"hu", "hu", " – "}, {"uk", "auto", " о "}} {
+			ct := e.contactFormWith(url.Values{"lang": {tc.lang}}, &evs[i], "1")
+			form := contact(ct.hidden("s"))
+			form.Set("lang", tc.lang)
+			token := tokenOf(t, e.post("/w/sunrise/book", form))
+			cs := e.stripe.Sessions()[i]
+			if cs.Locale != tc.locale || len(cs.Lines) != 1 || !strings.Contains(cs.Lines[0].Name, tc.sep) {
+				t.Errorf("%s: locale %q lines %+v", tc.lang, cs.Locale, cs.Lines)
+			}
+			if !strings.HasSuffix(cs.SuccessURL, "lang="+tc.lang) || !strings.HasSuffix(cs.CancelURL, "/m/"+token+"?lang="+tc.lang) {
+				t.Errorf("%s: back to %q / %q", tc.lang, cs.SuccessURL, cs.CancelURL)
+			}
+		}
+	})
+}
