@@ -55,6 +55,11 @@ func (h *widgetHandlers) onlineBlock(c *gin.Context, v *widgetView, m *widget.Ma
 		o.Returned = c.Query("paid") == "1"
 		until := v.L.Clock(v.Cat.Local(st.HoldUntil))
 		o.Text = v.L.T("widget_online_pending_text", map[string]any{"Until": until, "Amount": amount})
+		o.PayLabel = v.L.T("widget_online_pay_now", map[string]any{"Amount": amount})
+		if amount == "" { // a pass being bought, its payment not opened yet
+			o.Text = v.L.T("widget_online_pending_text_plain", map[string]any{"Until": until})
+			o.PayLabel = v.L.T("widget_online_pay_plain")
+		}
 		if st.BuyPassTypeID != 0 {
 			o.Text += " " + v.L.T("widget_online_pass_after")
 		}
@@ -62,7 +67,6 @@ func (h *widgetHandlers) onlineBlock(c *gin.Context, v *widgetView, m *widget.Ma
 			o.Text = v.L.T("widget_online_returned")
 		}
 		o.PayURL = st.OpenURL
-		o.PayLabel = v.L.T("widget_online_pay_now", map[string]any{"Amount": amount})
 		o.PayAction = "/m/" + token + "/pay"
 		paid := ""
 		if o.Returned {

@@ -15,6 +15,7 @@ import (
 	"groupbook/booking/booktest"
 	"groupbook/payments"
 	"groupbook/payments/fakestripe"
+	"groupbook/widget"
 )
 
 // nbsp-free text, as the money format puts no-break spaces in.
@@ -592,6 +593,43 @@ func TestWidgetOnlineCheckoutLanguage(t *testing.T) {
 			if !strings.HasSuffix(cs.SuccessURL, "lang="+tc.lang) || !strings.HasSuffix(cs.CancelURL, "/m/"+token+"?lang="+tc.lang) {
 				t.Errorf("%s: back to %q / %q", tc.lang, cs.SuccessURL, cs.CancelURL)
 			}
+		}
+	})
+}
+
+// TestWidgetOnlinePayForm: a held group with no open session (its first
+// one never opened: the answer was lost) shows Pay as a form that posts
+// out of the frame (target=_top, not boosted by htmx), which opens a
+// session and goes there.
+func TestWidgetOnlinePayForm(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		e := newOnlineEnv(t, db, booking.PayOnline, nil)
+		evs := tueThuYoga(t, e.widgetEnv, 10)
+		link, cat, err := e.flow.Open(ctx, "sunrise")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sel := &widget.Selection{LinkID: link.ID, EventID: evs[0].ID, Seats: 1, Key: "w-lost-answer"}
+		res, err := e.flow.Hold(ctx, link, cat, sel, widget.ContactInput{FirstName: "Anna", Phone: verifyPhone}, "192.0.2.1", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := e.get("/m/" + res.Group.Token + "?embed=1&lang=en")
+		form := m.doc.Find("form.gb-pay-now")
+		if form.AttrOr("action", "") != "/m/"+res.Group.Token+"/pay" || form.AttrOr("method", "") != "post" ||
+			form.AttrOr("target", "") != "_top" || form.AttrOr("hx-boost", "") != "false" || m.doc.Find("a[data-gb-pay]").Length() != 0 {
+			t.Fatalf("Pay form %v", form.Nodes)
+		}
+		if got := plain(form.Find("button").Text()); got != "Pay 3,500 HUF" {
+			t.Errorf("Pay button %q", got)
+		}
+		if form.Find("input[name=embed]").Length() != 0 {
+			t.Error("the form out of the frame says it is framed")
+		}
+		r := e.post(form.AttrOr("action", ""), url.Values{"lang": {"en"}})
+		if ss := e.stripe.Sessions(); r.code != http.StatusSeeOther || len(ss) != 1 || r.hdr.Get("Location") != ss[0].URL {
+			t.Errorf("Pay: %d to %q", r.code, r.hdr.Get("Location"))
 		}
 	})
 }

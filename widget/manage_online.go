@@ -84,6 +84,14 @@ func (m *Manage) Online(now time.Time) (st OnlineState, ok bool) {
 				st.AmountMinor, st.Currency = p.AmountMinor, p.Currency
 			}
 		}
+		if st.AmountMinor == 0 && st.BuyPassTypeID == 0 {
+			// No payment opened yet: the bookings' price, as the core
+			// will ask it (seats × the service's price, each date).
+			for _, it := range m.Items {
+				st.AmountMinor += it.Service.PriceMinor * int64(it.Booking.Seats)
+				st.Currency = it.Service.Currency
+			}
+		}
 		return st, true
 	}
 	for _, p := range m.Payments {
