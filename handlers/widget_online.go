@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -50,27 +49,17 @@ func (ch *payChoices) count() int {
 // onlineOn tells whether the server can take money online.
 func (h *widgetHandlers) onlineOn() bool { return h.payments != nil }
 
-// price is the selection's price line (nil for a free service).
-func (h *widgetHandlers) price(ctx context.Context, v *widgetView, sel *widget.Selection) *widget.Price {
-	svcID := int64(0)
-	if len(sel.Events) > 0 {
-		svcID = sel.Events[0].ServiceID
-	} else if ev, err := h.flow.Store.Event(ctx, sel.EventID); err == nil {
-		svcID = ev.ServiceID
-	}
-	if p, ok := widget.PriceOf(v.Cat.Service(svcID), len(sel.EventIDs()), sel.Seats); ok {
-		return &p
-	}
-	return nil
-}
-
 // payChoices works out what the payment step offers for a selection.
 // phone is the client's phone when confirmed by SMS code ("" otherwise):
 // only then are the client's passes looked up.
 func (h *widgetHandlers) payChoices(c *gin.Context, v *widgetView, sel *widget.Selection, phone string) (*payChoices, error) {
 	ctx := c.Request.Context()
 	mode := v.Link.PaymentMode
-	ch := &payChoices{Studio: !v.Link.PrepaymentRequired(), Price: h.price(ctx, v, sel)}
+	_, price, err := h.flow.SelectionPrice(ctx, v.Cat, sel)
+	if err != nil {
+		return nil, err
+	}
+	ch := &payChoices{Studio: !v.Link.PrepaymentRequired(), Price: price}
 	if phone != "" && mode != booking.PayOnline {
 		passes, err := h.flow.PassOptions(ctx, v.Link, phone, sel)
 		if err != nil {

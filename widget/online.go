@@ -33,24 +33,35 @@ func (f *Flow) Hold(ctx context.Context, link *booking.Link, cat *Catalog, sel *
 	return res, nil
 }
 
-// OnlinePassTypes lists the pass types the client could buy online to pay
-// for the selection: on sale online, covering its service, valid on every
-// date, with enough visits, and cheaper than the selection itself (the
-// core's rule). A selection of a free service has none.
-func (f *Flow) OnlinePassTypes(ctx context.Context, link *booking.Link, cat *Catalog, sel *Selection) ([]booking.PassType, error) {
-	serviceID := int64(0)
+// SelectionPrice is a selection's service and its price line: dates ×
+// seats at the service's price (nil for a free service).
+func (f *Flow) SelectionPrice(ctx context.Context, cat *Catalog, sel *Selection) (booking.Service, *Price, error) {
+	var serviceID int64
 	if len(sel.Events) > 0 {
 		serviceID = sel.Events[0].ServiceID
 	} else {
 		ev, err := f.Store.Event(ctx, sel.EventID)
 		if err != nil {
-			return nil, fmt.Errorf("online pass types: %w", err)
+			return booking.Service{}, nil, fmt.Errorf("selection price: %w", err)
 		}
 		serviceID = ev.ServiceID
 	}
 	svc := cat.Service(serviceID)
-	if _, ok := PriceOf(svc, len(sel.EventIDs()), sel.Seats); !ok {
-		return nil, nil
+	p, ok := PriceOf(svc, len(sel.EventIDs()), sel.Seats)
+	if !ok {
+		return svc, nil, nil
+	}
+	return svc, &p, nil
+}
+
+// OnlinePassTypes lists the pass types the client could buy online to pay
+// for the selection: on sale online, covering its service, valid on every
+// date, with enough visits, and cheaper than the selection itself (the
+// core's rule). A selection of a free service has none.
+func (f *Flow) OnlinePassTypes(ctx context.Context, link *booking.Link, cat *Catalog, sel *Selection) ([]booking.PassType, error) {
+	svc, price, err := f.SelectionPrice(ctx, cat, sel)
+	if err != nil || price == nil {
+		return nil, err
 	}
 	types, err := f.Store.OnlinePassTypes(ctx, link.LocationID, svc.ID, sel.EventIDs(), sel.Seats)
 	if err != nil {
