@@ -342,3 +342,40 @@ func TestWorkerRefundCrash(t *testing.T) {
 		}
 	})
 }
+
+// TestWorkerRun: the background loop sends a refund queued while it runs
+// and returns once its context ends; a lease shorter than two calls is
+// refused at start.
+func TestWorkerRun(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		e := newPayEnv(t, db)
+		res := e.paid(t, 1, 1)
+		w := e.worker()
+		w.Poll = 10 * time.Millisecond
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- w.Run(ctx) }()
+		entry, err := e.f.Store.RefundBooking(context.Background(), booking.StaffRefund{LocationID: e.f.Location.ID, BookingID: res.Bookings[0].ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wait, stop := context.WithTimeout(context.Background(), 10*time.Second)
+		defer stop()
+		// Polled (the fake wakes the wait on each request, else every
+		// 50 ms) until the refund is recorded.
+		if err := e.fake.Wait(wait, func() bool { return e.entry(t, entry.ID).Status == booking.EntrySucceeded }); err != nil {
+			t.Fatalf("refund not recorded: %+v, at Stripe %+v", e.entry(t, entry.ID), e.fake.Refunds())
+		}
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if rs := e.fake.Refunds(); len(rs) != 1 {
+			t.Errorf("refunds %+v", rs)
+		}
+	})
+	bad := &payments.Worker{Store: booking.NewStore(nil), CallTimeout: time.Minute, Lease: time.Minute}
+	if err := bad.Run(context.Background()); err == nil {
+		t.Error("a lease shorter than two calls was accepted")
+	}
+}
