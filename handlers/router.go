@@ -46,6 +46,9 @@ type Deps struct {
 	// unavailable, and the admin says why).
 	Payments            payments.Provider
 	StripeWebhookSecret string
+	// CheckoutTimeout bounds opening a Checkout Session while the client
+	// waits (0: 8 s).
+	CheckoutTimeout time.Duration
 	// RequestTimeout is every request's deadline (0: DefaultRequestTimeout).
 	RequestTimeout time.Duration
 	// TrustedProxies are the reverse proxies (addresses or CIDR ranges)

@@ -46,9 +46,20 @@ func (h *widgetHandlers) book(c *gin.Context) {
 		h.bookConfirmed(c, v, sel, form, phone, c.PostForm("pay"))
 		return
 	}
-	// Without SMS confirmation no pass is offered or spent, whatever the
-	// form says.
-	h.finishBooking(c, v, sel, form, 0)
+	if !h.onlineOn() && !link.PaymentMode.Online() {
+		// Without SMS confirmation no pass is offered or spent, whatever
+		// the form says; without online payment there is nothing else to
+		// choose.
+		h.finishBooking(c, v, sel, form, 0)
+		return
+	}
+	// Online choices (pay online, buy a pass) need no confirmed phone: the
+	// money is taken by Stripe, not from a pass the phone would unlock.
+	if _, err := h.flow.NormalizedContact(link, cat, form); err != nil {
+		h.contactErrors(c, v, sel, form, err)
+		return
+	}
+	h.pay(c, v, sel, form, "", c.PostForm("pay"))
 }
 
 // finishBooking creates the bookings and answers for every outcome. Part
@@ -75,7 +86,11 @@ func (h *widgetHandlers) finishBooking(c *gin.Context, v *widgetView, sel *widge
 	case errors.Is(err, booking.ErrKeyReused):
 		h.expired(c, v, err)
 	default:
-		h.unknownOutcome(c, v, sel, form, passID, err, kept)
+		pay := payStudio
+		if passID != 0 {
+			pay = strconv.FormatInt(passID, 10)
+		}
+		h.unknownOutcome(c, v, sel, form, pay, err, kept)
 	}
 }
 

@@ -18,8 +18,8 @@ import (
 type widgetUnsurePage struct {
 	Token string // the signed selection, with its request key
 	Form  widget.ContactInput
-	// Pay is the payment chosen (a pass id, or payStudio), so the retry
-	// has the first attempt's fingerprint.
+	// Pay is the payment chosen (a pass id, payStudio, payOnline or
+	// payBuyPrefix+type), so the retry has the first attempt's fingerprint.
 	Pay string
 }
 
@@ -35,7 +35,7 @@ type widgetUnsurePage struct {
 // resends the same selection, contact and request key. Resending is safe
 // whatever happened: the core returns the first result for a key it has
 // (waiting, if that first COMMIT is still under way) and books otherwise.
-func (h *widgetHandlers) unknownOutcome(c *gin.Context, v *widgetView, sel *widget.Selection, form widget.ContactInput, passID int64, err error, lookup time.Duration) {
+func (h *widgetHandlers) unknownOutcome(c *gin.Context, v *widgetView, sel *widget.Selection, form widget.ContactInput, pay string, err error, lookup time.Duration) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), lookup)
 	defer cancel()
 	g, lookupErr := h.flow.Store.GroupByKey(ctx, sel.Key)
@@ -60,10 +60,6 @@ func (h *widgetHandlers) unknownOutcome(c *gin.Context, v *widgetView, sel *widg
 	if unavailable {
 		status = http.StatusServiceUnavailable
 		c.Header("Retry-After", strconv.Itoa(retryAfterSeconds))
-	}
-	pay := payStudio
-	if passID != 0 {
-		pay = strconv.FormatInt(passID, 10)
 	}
 	v.Page, v.Title = &widgetUnsurePage{Token: token, Form: form, Pay: pay}, v.L.T("widget_unsure_title")
 	h.render(c, status, "widget_unsure", v)

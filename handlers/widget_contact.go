@@ -71,6 +71,11 @@ func (h *widgetHandlers) contact(c *gin.Context) {
 		return
 	}
 	v := h.newWidgetView(c, link, cat)
+	if link.PaymentMode.Online() && !h.onlineOn() {
+		// Said before the client types anything: nothing can be booked.
+		h.onlineUnavailable(c, v)
+		return
+	}
 	eventID, _ := strconv.ParseInt(c.Query("event"), 10, 64)
 	in := selectionInput(c, eventID)
 	in.Weekday, in.All = "", false

@@ -17,6 +17,9 @@ type widgetManageItem struct {
 	CanCancel                    bool
 	CancelNote                   string
 	GoogleURL, ICSURL, CancelURL string
+	// RefundNote says what cancelling gives back of an online payment;
+	// MoneyNote what was refunded or is on its way back.
+	RefundNote, MoneyNote string
 }
 
 type widgetManagePage struct {
@@ -27,6 +30,8 @@ type widgetManagePage struct {
 	// PaidWith names the pass that paid and what is left on it ("" when
 	// none did).
 	PaidWith string
+	// Online is the online payment's state (nil: the group had none).
+	Online *widgetOnline
 }
 
 // openManage loads the manage page's group, answering 404 itself for an
@@ -51,6 +56,18 @@ func (h *widgetHandlers) manage(c *gin.Context) {
 	if !ok {
 		return
 	}
+	if c.Query("poll") == "1" {
+		if isFragmentRequest(c) && m.Reservation.Group.State == booking.GroupPendingPayment {
+			// Still waiting for the payment: nothing to swap.
+			c.Header("Vary", "HX-Request")
+			c.Header("Cache-Control", "no-store")
+			c.Status(http.StatusNoContent)
+			return
+		}
+		q := c.Request.URL.Query()
+		q.Del("poll")
+		v.relink(c.Request.URL.Path, q)
+	}
 	if c.Query("cancelled") != "" {
 		v.alert("success", v.L.T("widget_cancel_done"))
 	}
@@ -74,8 +91,12 @@ func (h *widgetHandlers) showManage(c *gin.Context, v *widgetView, m *widget.Man
 			p.PaidWith = v.L.T("widget_paid_with_pass", map[string]any{"Name": ps.Name, "Left": v.L.N("widget_pass_left", max(ps.Balance, 0))})
 		}
 	}
+	h.onlineBlock(c, v, m, p)
+	held := m.Reservation.Group.State != booking.GroupBooked
 	for _, it := range m.Items {
-		mi := widgetManageItem{ManageItem: it, CanCancel: it.CancelErr == nil}
+		// Held bookings are not final: nothing to cancel or put in a
+		// calendar until the payment confirms them.
+		mi := widgetManageItem{ManageItem: it, CanCancel: it.CancelErr == nil && !held}
 		if it.CancelErr != nil && errors.Is(it.CancelErr, booking.ErrCutoffPassed) {
 			mi.CancelNote = bookingErrorText(v.L, it.CancelErr, 0)
 		}
@@ -86,6 +107,7 @@ func (h *widgetHandlers) showManage(c *gin.Context, v *widgetView, m *widget.Man
 			h.calendarDescription(v, p.ManageURL)(ci), m.Cat.Location.Name+", "+m.Cat.Location.Address)
 		p.Items = append(p.Items, mi)
 	}
+	h.refundNotes(c, v, m, p)
 	v.Page, v.Title = p, v.L.T("widget_your_bookings")
 	h.render(c, status, "widget_manage", v)
 }

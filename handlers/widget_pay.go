@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -30,7 +29,18 @@ type widgetPayPage struct {
 	// Studio: paying at the studio is offered (the link does not require
 	// a pass).
 	Studio bool
-	Chosen string // the option checked: a pass id or payStudio
+	// Online is the "pay online" choice's label ("" when not offered);
+	// Buy are the passes on sale online; HoldHint says how long seats are
+	// held while paying ("" without online choices).
+	Online   string
+	Buy      []payBuy
+	HoldHint string
+	Chosen   string // the option checked: a pass id, payStudio, payOnline, payBuyPrefix+id
+}
+
+// payBuy is one "Buy a pass online" choice.
+type payBuy struct {
+	Value, Label, Hint string
 }
 
 // payPass is one "Use my pass" choice.
@@ -43,56 +53,28 @@ type payPass struct {
 
 // bookConfirmed goes on with a booking whose phone is confirmed by SMS
 // code, just now or by the proof the client carries. pay is the payment
-// step's choice: empty before the step was shown, payStudio, or a pass id
-// (untrusted: the core takes only a pass of this phone's client here).
+// step's choice: empty before the step was shown, payStudio, payOnline,
+// payBuyPrefix+type, or a pass id (untrusted: the core takes only a pass
+// of this phone's client here).
 func (h *widgetHandlers) bookConfirmed(c *gin.Context, v *widgetView, sel *widget.Selection, form widget.ContactInput, phone, pay string) {
-	switch pay = strings.TrimSpace(pay); pay {
-	case "":
-		if c.PostForm("pay_step") == "1" {
-			// The payment step was sent without a choice.
-			h.payRefused(c, v, sel, form, "", v.L.T("widget_pass_pick"))
-			return
-		}
-		passes, err := h.flow.PassOptions(c.Request.Context(), v.Link, phone, sel)
-		if err != nil {
-			h.serverError(c, err)
-			return
-		}
-		if len(passes) > 0 {
-			h.showPay(c, v, http.StatusOK, sel, form, passes, "")
-			return
-		}
-		h.finishBooking(c, v, sel, form, 0) // a link that requires a pass refuses there
-	case payStudio:
-		if v.Link.PassRequired() {
-			h.payRefused(c, v, sel, form, pay, v.L.T("widget_pass_pick"))
-			return
-		}
-		h.finishBooking(c, v, sel, form, 0)
-	default:
-		id, err := strconv.ParseInt(pay, 10, 64)
-		if err != nil || id <= 0 {
-			h.payRefused(c, v, sel, form, "", v.L.T("widget_pass_pick"))
-			return
-		}
-		h.finishBooking(c, v, sel, form, id)
-	}
+	h.pay(c, v, sel, form, phone, pay)
 }
 
-// showPay renders the payment step with the client's usable passes.
-func (h *widgetHandlers) showPay(c *gin.Context, v *widgetView, status int, sel *widget.Selection, form widget.ContactInput, passes []booking.PassOption, chosen string) {
+// showPay renders the payment step with the choices: the client's usable
+// passes, paying online, passes to buy online, the studio.
+func (h *widgetHandlers) showPay(c *gin.Context, v *widgetView, status int, sel *widget.Selection, form widget.ContactInput, ch *payChoices, chosen string) {
 	token, err := h.flow.Seal(sel)
 	if err != nil {
 		h.serverError(c, err)
 		return
 	}
-	p := &widgetPayPage{Token: token, Form: form, Seats: sel.Seats, Studio: !v.Link.PassRequired(), Chosen: chosen}
+	p := &widgetPayPage{Token: token, Form: form, Seats: sel.Seats, Studio: ch.Studio, Chosen: chosen}
 	if p.widgetSummary, err = h.summary(c, v, sel); err != nil {
 		h.serverError(c, err)
 		return
 	}
 	p.Visits = len(p.Events) * sel.Seats
-	for _, o := range passes {
+	for _, o := range ch.Passes {
 		ps := &o.Pass
 		pp := payPass{ID: ps.ID, Value: strconv.FormatInt(ps.ID, 10)}
 		if o.Err != nil {
@@ -110,6 +92,7 @@ func (h *widgetHandlers) showPay(c *gin.Context, v *widgetView, status int, sel 
 		}
 		p.Passes = append(p.Passes, pp)
 	}
+	h.onlineChoices(v, p, ch)
 	for _, pp := range p.Passes {
 		if p.Chosen == "" && pp.Problem == "" {
 			// A pass that can pay is the likely choice, shown checked on
@@ -117,7 +100,11 @@ func (h *widgetHandlers) showPay(c *gin.Context, v *widgetView, status int, sel 
 			p.Chosen = pp.Value
 		}
 	}
-	if p.Chosen == "" && p.Studio {
+	switch {
+	case p.Chosen != "":
+	case p.Online != "":
+		p.Chosen = payOnline // the link asks for payment up front
+	case p.Studio:
 		p.Chosen = payStudio // no pass can pay: the studio is the way on
 	}
 	v.relinkToContact(sel)
@@ -127,25 +114,25 @@ func (h *widgetHandlers) showPay(c *gin.Context, v *widgetView, status int, sel 
 
 // payRefused shows the payment step again with why the choice cannot pay
 // at its field (422, nothing booked). A client left with no pass at all
-// on a link that requires one is told so on the contact step.
-func (h *widgetHandlers) payRefused(c *gin.Context, v *widgetView, sel *widget.Selection, form widget.ContactInput, chosen, msg string) {
-	phone, err := h.flow.NormalizedContact(v.Link, v.Cat, form)
-	if err != nil {
+// on a link that requires one is told so on the contact step. phone is the
+// confirmed phone ("" on a link that does not confirm phones).
+func (h *widgetHandlers) payRefused(c *gin.Context, v *widgetView, sel *widget.Selection, form widget.ContactInput, phone, chosen, msg string) {
+	if _, err := h.flow.NormalizedContact(v.Link, v.Cat, form); err != nil {
 		h.contactErrors(c, v, sel, form, err)
 		return
 	}
-	passes, err := h.flow.PassOptions(c.Request.Context(), v.Link, phone, sel)
+	ch, err := h.payChoices(c, v, sel, phone)
 	if err != nil {
 		h.serverError(c, err)
 		return
 	}
-	if len(passes) == 0 && v.Link.PassRequired() {
+	if len(ch.Passes) == 0 && v.Link.PassRequired() {
 		h.passRequired(c, v, sel, form)
 		return
 	}
 	v.Errors = map[string]string{"pay": msg}
 	v.alert("error", v.L.T("widget_fix_errors"))
-	h.showPay(c, v, http.StatusUnprocessableEntity, sel, form, passes, chosen)
+	h.showPay(c, v, http.StatusUnprocessableEntity, sel, form, ch, chosen)
 }
 
 // passRequired refuses a booking on a link that takes passes only, when
@@ -170,7 +157,12 @@ func (h *widgetHandlers) passRefusal(c *gin.Context, v *widgetView, sel *widget.
 		return false
 	}
 	h.log.Info("widget pass refused", "err", err, "request_id", c.GetString(ctxRequestID))
-	h.payRefused(c, v, sel, form, strconv.FormatInt(passID, 10), passErrorText(v.L, err))
+	phone := ""
+	if v.Link.SMSConfirm {
+		// A pass id reaches the core only for a confirmed phone.
+		phone, _ = h.flow.NormalizedContact(v.Link, v.Cat, form)
+	}
+	h.payRefused(c, v, sel, form, phone, strconv.FormatInt(passID, 10), passErrorText(v.L, err))
 	return true
 }
 

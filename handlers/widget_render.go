@@ -20,7 +20,7 @@ func isFragmentRequest(c *gin.Context) bool {
 func (h *widgetHandlers) render(c *gin.Context, status int, page string, v *widgetView, block ...string) {
 	c.Header("Vary", "HX-Request")
 	c.Header("Cache-Control", "no-store")
-	setWidgetCSP(c, v.Link, v.Accent)
+	setWidgetCSP(c, v.Link, v.Accent, v.formActions...)
 	if status >= 400 {
 		// htmx 4 swaps error responses (the form with its messages); the
 		// URL that failed must not go into the history.
@@ -70,7 +70,10 @@ func (h *widgetHandlers) html(c *gin.Context, status int, name string, data any)
 // script stays forbidden; the one inline style (the link's accent colour,
 // accent: "" when none) is allowed by its hash, not a per-response nonce,
 // so the same bytes can be served from the page cache.
-func setWidgetCSP(c *gin.Context, link *booking.Link, accent string) {
+//
+// formActions are origins a form may lead to besides ours (CSP applies
+// form-action to the redirects after a submit too).
+func setWidgetCSP(c *gin.Context, link *booking.Link, accent string, formActions ...string) {
 	ancestors := "*"
 	if link != nil {
 		if o := link.Origins(); len(o) > 0 {
@@ -79,7 +82,7 @@ func setWidgetCSP(c *gin.Context, link *booking.Link, accent string) {
 	}
 	c.Writer.Header().Del("X-Frame-Options")
 	c.Header("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'"+accentHash(accent)+"; "+
-		"img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors "+ancestors)
+		"img-src 'self' data:; connect-src 'self'; form-action 'self'"+formActionList(formActions)+"; base-uri 'none'; object-src 'none'; frame-ancestors "+ancestors)
 }
 
 // notFound renders the friendly 404 page in the visitor's language.
@@ -95,4 +98,16 @@ func (h *widgetHandlers) notFound(c *gin.Context) {
 // request id.
 func (h *widgetHandlers) serverError(c *gin.Context, err error) {
 	(&errorPages{locales: h.locales, views: h.views, log: h.log}).fail(c, "widget", err)
+}
+
+// formActionList writes extra form-action sources; each must be a plain
+// origin (they come from the payment provider's session addresses).
+func formActionList(origins []string) string {
+	out := ""
+	for _, o := range origins {
+		if booking.ValidOrigin(o) {
+			out += " " + o
+		}
+	}
+	return out
 }

@@ -4,11 +4,13 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"groupbook/booking"
 	"groupbook/locales"
+	"groupbook/payments"
 	"groupbook/views"
 	"groupbook/widget"
 )
@@ -28,10 +30,18 @@ type widgetHandlers struct {
 	// langs are the language switcher's entries (see langOptions).
 	langsOnce sync.Once
 	langs     []langOption
+	// payments opens Checkout Sessions (nil: online payment unavailable);
+	// checkoutTimeout bounds that call.
+	payments        payments.Provider
+	checkoutTimeout time.Duration
 }
 
 func addWidgetRoutes(r *gin.Engine, d Deps) {
-	h := &widgetHandlers{flow: d.Flow, locales: d.Locales, views: d.Views, codes: d.Verifier, devCodes: d.DevCodes, baseURL: d.BaseURL, log: d.Log}
+	h := &widgetHandlers{flow: d.Flow, locales: d.Locales, views: d.Views, codes: d.Verifier, devCodes: d.DevCodes, baseURL: d.BaseURL, log: d.Log,
+		payments: d.Payments, checkoutTimeout: d.CheckoutTimeout}
+	if h.checkoutTimeout <= 0 {
+		h.checkoutTimeout = defaultCheckoutTimeout
+	}
 	if h.pages = d.pageCache; h.pages == nil && !d.NoPageCache {
 		h.pages = newPageCache(pageCacheBudget, pageCacheMaxEntry)
 	}
@@ -54,6 +64,7 @@ func addWidgetRoutes(r *gin.Engine, d Deps) {
 	g.POST("/w/:slug/verify/resend", h.resend)
 	g.GET("/m/:token", h.manage)
 	g.POST("/m/:token/cancel", h.cancel)
+	g.POST("/m/:token/pay", h.payNow)
 	g.GET("/m/:token/ics", h.icsAll)
 	g.GET("/m/:token/ics/:booking", h.icsOne)
 }

@@ -34,6 +34,9 @@ type widgetView struct {
 
 	carry url.Values
 	self  string // this page's path, for the language switcher
+	// formActions are origins besides our own a form may lead to (the
+	// manage page's Pay button is redirected to Stripe Checkout).
+	formActions []string
 }
 
 type langOption struct {

@@ -29,6 +29,12 @@ type Manage struct {
 	// Pass is the pass that paid the bookings, with its balance now; nil
 	// when none did.
 	Pass *booking.ClientPass
+	// Payments are the group's online payments, newest first: loaded only
+	// for a group that was held for one (see OnlineState).
+	Payments []booking.OnlinePayment
+	// Money is each booking's online money (paid, refunded, refunds
+	// pending), for a group held for one.
+	Money map[int64]booking.BookingMoney
 }
 
 // OpenManage loads the bookings a manage token opens.
@@ -75,6 +81,18 @@ func (f *Flow) OpenManage(ctx context.Context, token string) (*Manage, error) {
 		p.Entries = nil
 		m.Pass = p
 		break
+	}
+	if m.heldOnline() {
+		if m.Payments, err = f.Store.GroupPayments(ctx, res.Group.ID); err != nil {
+			return nil, fmt.Errorf("manage: %w", err)
+		}
+		ids := make([]int64, len(res.Bookings))
+		for i, b := range res.Bookings {
+			ids[i] = b.ID
+		}
+		if m.Money, err = f.Store.BookingsMoney(ctx, ids); err != nil {
+			return nil, fmt.Errorf("manage: %w", err)
+		}
 	}
 	// Bookings are created in id order (the lock order), not the order the
 	// client reads a calendar in.
