@@ -18,6 +18,10 @@ type eventPay struct {
 	Text    string
 	Passes  []settingsOption
 	SellURL string
+	// Online is the money of a booking paid online (nil otherwise);
+	// Flagged: its payment arrived with a wrong amount or currency.
+	Online  *eventOnline
+	Flagged bool
 }
 
 // eventPayTotals is the per-event line "Paid: 3 · Unpaid: 2" (bookings).
@@ -36,6 +40,11 @@ func newEventPay(v *adminView, b booking.EventClient) eventPay {
 		p.Text = v.L.T("admin_passes_pay_pass", map[string]any{"Name": b.PassName})
 	case booking.PaymentFree:
 		p.Text = v.L.T("admin_passes_pay_free")
+	case booking.PaymentOnline:
+		p.Text = v.L.T("admin_payments_pay_online", map[string]any{"Amount": v.L.Money(b.PaidAmountMinor, b.PaidCurrency)})
+	case booking.PaymentOnlinePending:
+		// attachOnline adds until when the seats are held.
+		p.Text = v.L.T("admin_payments_pay_awaiting")
 	default:
 		p.State, p.Text = booking.PaymentUnpaid, v.L.T("admin_passes_pay_unpaid")
 	}

@@ -50,6 +50,7 @@ func addAdminRoutes(r *gin.Engine, d Deps) {
 	h.registerSettings(owner)
 	h.registerPassTypes(owner)
 	h.registerLinks(owner)
+	h.registerPayments(owner)
 	h.registerUsers(owner)
 	owner.GET("/sms", h.smsSettingsPage)
 	owner.POST("/sms", h.smsSettingsSave)

@@ -1,0 +1,161 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"groupbook/booking"
+)
+
+// eventOnline is a row's online money: what was paid, given back, on its
+// way back or stuck, and the refund form while something is left.
+type eventOnline struct {
+	Refunded, Pending string // "" when nothing
+	Failed            []eventFailedRefund
+	// Refundable is what staff may still refund; RefundValue the form's
+	// default (all of it, as a decimal), RefundMax its text.
+	Refundable  int64
+	RefundValue string
+	RefundMax   string
+	Currency    string
+	CanRefund   bool // online payment is configured, so a refund can be sent
+}
+
+// eventFailedRefund is a refund that kept failing, with its Retry action.
+type eventFailedRefund struct {
+	ID   int64
+	Text string
+}
+
+// attachOnline adds to the rows paid or to be paid online their money
+// (refunds included) and, while awaiting payment, when the hold runs out
+// or that the payment was flagged. Cancelled rows get their refunds too:
+// a client's cancel refunds them.
+func (h *adminHandlers) attachOnline(ctx context.Context, v *adminView, p *eventPage) error {
+	var ids, groups []int64
+	rows := make([]*eventRow, 0, len(p.Rows)+len(p.Cancelled))
+	for _, list := range [][]eventRow{p.Rows, p.Cancelled} {
+		for i := range list {
+			r := &list[i]
+			if r.OnlinePaymentID == 0 && r.Booking.Payment != booking.PaymentOnline && r.Booking.Payment != booking.PaymentOnlinePending {
+				continue
+			}
+			rows = append(rows, r)
+			ids = append(ids, r.ID)
+			if r.Booking.Payment == booking.PaymentOnlinePending && r.GroupID != 0 {
+				groups = append(groups, r.GroupID)
+			}
+		}
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	money, err := h.store.BookingsMoney(ctx, ids)
+	if err != nil {
+		return fmt.Errorf("event window money: %w", err)
+	}
+	holds, err := h.store.GroupHolds(ctx, v.Location.ID, groups)
+	if err != nil {
+		return err
+	}
+	L, zone := v.L, v.Location.Zone()
+	for _, r := range rows {
+		if r.Booking.Payment == booking.PaymentOnlinePending {
+			if until, ok := holds[r.GroupID]; ok {
+				r.Pay.Text = L.T("admin_payments_pay_pending", map[string]any{"Time": L.Clock(until.In(zone))})
+			}
+			flagged, err := h.groupFlagged(ctx, r.GroupID)
+			if err != nil {
+				return err
+			}
+			if flagged {
+				r.Pay.Flagged, r.Pay.Text = true, L.T("admin_payments_pay_flagged")
+			}
+		}
+		m, ok := money[r.ID]
+		if !ok || m.PaidMinor == 0 {
+			continue
+		}
+		o := &eventOnline{Currency: m.Currency, Refundable: m.Refundable(), CanRefund: h.onlineOn()}
+		if m.RefundedMinor > 0 {
+			o.Refunded = L.T("admin_payments_refunded", map[string]any{"Amount": L.Money(m.RefundedMinor, m.Currency)})
+		}
+		if m.PendingMinor > 0 {
+			o.Pending = L.T("admin_payments_refund_pending", map[string]any{"Amount": L.Money(m.PendingMinor, m.Currency)})
+		}
+		for _, f := range m.FailedRefunds {
+			o.Failed = append(o.Failed, eventFailedRefund{ID: f.ID, Text: L.T("admin_payments_refund_failed", map[string]any{"Amount": L.Money(f.AmountMinor, f.Currency)})})
+		}
+		if o.Refundable > 0 {
+			o.RefundValue, o.RefundMax = csvAmount(o.Refundable), L.Money(o.Refundable, m.Currency)
+		}
+		r.Pay.Online = o
+	}
+	return nil
+}
+
+// groupFlagged tells whether a group's payment arrived with an amount or
+// currency that differ from the hold: it stays unconfirmed for staff.
+func (h *adminHandlers) groupFlagged(ctx context.Context, groupID int64) (bool, error) {
+	if groupID == 0 {
+		return false, nil
+	}
+	pays, err := h.store.GroupPayments(ctx, groupID)
+	if err != nil {
+		return false, fmt.Errorf("event window payments of group %d: %w", groupID, err)
+	}
+	for _, op := range pays {
+		if op.Status == booking.OnlineMismatch {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// parseRefundAmount reads "12.50", "12,50" or "12" as minor units (two
+// decimals, like every amount the admin shows). Empty is 0: everything
+// still refundable. ok is false for anything else, and for 0 or less.
+func parseRefundAmount(s string) (int64, bool) {
+	s = strings.ReplaceAll(strings.TrimSpace(s), ",", ".")
+	if s == "" {
+		return 0, true
+	}
+	whole, frac, hasFrac := strings.Cut(s, ".")
+	if whole == "" || len(whole) > 9 || (hasFrac && (len(frac) == 0 || len(frac) > 2)) {
+		return 0, false
+	}
+	for len(frac) < 2 {
+		frac += "0"
+	}
+	w, err1 := strconv.ParseInt(whole, 10, 64)
+	f, err2 := strconv.ParseInt(frac, 10, 64)
+	if err1 != nil || err2 != nil || w < 0 || f < 0 || strings.ContainsAny(whole+frac, "+-") {
+		return 0, false
+	}
+	n := w*100 + f
+	return n, n > 0
+}
+
+// errRefundAmount marks a refund amount that did not parse.
+var errRefundAmount = errors.New("refund amount not a positive number")
+
+// refundRefusal translates a refused refund for its row.
+func refundRefusal(v *adminView, p *eventPage, b *booking.Booking, err error) (int, string, bool) {
+	switch {
+	case errors.Is(err, errRefundAmount):
+		return http.StatusUnprocessableEntity, v.L.T("admin_payments_error_refund_amount"), true
+	case errors.Is(err, booking.ErrRefundTooMuch):
+		left := "0"
+		if r := p.row(b.ID); r != nil && r.Pay.Online != nil && r.Pay.Online.RefundMax != "" {
+			left = r.Pay.Online.RefundMax
+		}
+		return http.StatusUnprocessableEntity, v.L.T("admin_payments_error_refund_too_much", map[string]any{"Amount": left}), true
+	case errors.Is(err, booking.ErrNotPaidOnline):
+		return http.StatusConflict, v.L.T("admin_payments_error_not_online"), true
+	}
+	return 0, "", false
+}
