@@ -154,7 +154,7 @@ func newPaymentsRow(L *locales.Localizer, r booking.PaymentRow, zone *time.Locat
 	}
 	if r.Start != nil {
 		s := r.Start.In(zone)
-		row.Class = L.T("admin_payments_class", map[string]any{"What": r.What, "Date": L.DateShort(s), "Time": L.Clock(s)})
+		row.Class = r.What + ", " + L.DateShort(s) + " " + L.Clock(s)
 	} else {
 		row.Class = r.What
 	}
