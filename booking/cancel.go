@@ -39,6 +39,11 @@ func (s *Store) CancelByClient(ctx context.Context, token string, bookingID int6
 			// Another group's booking: the token does not open it.
 			return fmt.Errorf("booking %d: %w", bookingID, ErrNotFound)
 		}
+		if b.Payment == PaymentOnlinePending {
+			// Held for a payment under way: it is paid or released as a
+			// whole group, never cancelled from under the payment.
+			return fmt.Errorf("booking %d awaits its online payment: %w", bookingID, ErrCancelNotAllowed)
+		}
 		return CanClientCancel(b, ev, link, s.now())
 	})
 }
@@ -88,6 +93,9 @@ func (s *Store) cancel(ctx context.Context, bookingID int64, by string, origin *
 					return err
 				}
 			}
+		}
+		if err := refundOnCancel(ctx, tx, b, by, now); err != nil {
+			return err
 		}
 		if err := queueCancelled(ctx, tx, b, ev, by, origin, now); err != nil {
 			return err

@@ -264,6 +264,11 @@ func (s *Store) DeleteEvent(ctx context.Context, id int64) ([]Affected, error) {
 			if err := tx.NewSelect().Model(cl).Where("id = ?", b.ClientID).Scan(ctx); err != nil {
 				return fmt.Errorf("client %d: %w", b.ClientID, err)
 			}
+			// The studio cancelled the class: an online payment goes back
+			// in full.
+			if err := refundOnCancel(ctx, tx, &b, CancelledByEventDeleted, now); err != nil {
+				return err
+			}
 			if err := queueCancelled(ctx, tx, &b, ev, CancelledByEventDeleted, nil, now); err != nil {
 				return err
 			}

@@ -71,6 +71,15 @@ type MessagePayload struct {
 	By string `json:"by,omitempty"`
 	// Pass is the pass that paid a booking, for the "booked" text.
 	Pass *MessagePass `json:"pass,omitempty"`
+	// Refund is the money given back, for the "refunded" text.
+	Refund *MessageRefund `json:"refund,omitempty"`
+}
+
+// MessageRefund is a refund as a message names it: the amount in minor
+// units of its currency (ISO 4217, upper case).
+type MessageRefund struct {
+	AmountMinor int64  `json:"amount"`
+	Currency    string `json:"currency"`
 }
 
 // MessagePass is a pass as a message names it: its name and the visits

@@ -87,8 +87,12 @@ func (s *Store) Reserve(ctx context.Context, req ReserveRequest) (*Reservation, 
 	if fieldErr != nil {
 		return nil, fieldErr
 	}
-	if req.Link != nil && req.Link.PassRequired() && req.PassID == 0 {
+	if req.Link != nil && req.Link.PassRequired() && req.PassID == 0 && req.BuyPassTypeID == 0 {
 		return nil, ErrPassRequired
+	}
+	if (req.Hold && req.PassID != 0) || (req.BuyPassTypeID != 0 && !req.Hold) {
+		// A pass pays at once, a hold waits for money: never both.
+		return nil, fmt.Errorf("hold %v with pass %d, buying %d: %w", req.Hold, req.PassID, req.BuyPassTypeID, ErrPassNotForSale)
 	}
 	if req.Key == "" {
 		req.Key = "staff-" + newToken()
@@ -209,6 +213,9 @@ func (req *ReserveRequest) fingerprint() string {
 	if req.PassID != 0 {
 		fmt.Fprintf(&b, "|pass%d", req.PassID)
 	}
+	if req.Hold {
+		fmt.Fprintf(&b, "|hold%d", req.BuyPassTypeID)
+	}
 	sum := sha256.Sum256([]byte(b.String()))
 	return hex.EncodeToString(sum[:])
 }
@@ -261,6 +268,18 @@ func (s *Store) reserveTx(ctx context.Context, tx bun.Tx, req *ReserveRequest, f
 	if len(problems) > 0 {
 		return nil, &ReserveError{Problems: problems}
 	}
+	// A hold is decided before seats are taken: a selection costing
+	// nothing books at once, and a link taking money online refuses a
+	// booking that neither holds nor uses a pass.
+	var hold *holdPlan
+	if req.Hold || (req.Link != nil && req.Link.PaymentMode.Online() && req.PassID == 0) {
+		if hold, err = s.planHold(ctx, tx, req, events, loc, now); err != nil {
+			return nil, err
+		}
+		if hold != nil && !req.Hold {
+			return nil, ErrPaymentRequired
+		}
+	}
 	var pass *ClientPass
 	var passStart string
 	var uses []passUse
@@ -299,6 +318,9 @@ func (s *Store) reserveTx(ctx context.Context, tx bun.Tx, req *ReserveRequest, f
 		if pass != nil {
 			bookings[i].Payment, bookings[i].PassID = PaymentPass, pass.ID
 		}
+		if hold != nil {
+			bookings[i].Payment = PaymentOnlinePending
+		}
 	}
 	if _, err := tx.NewInsert().Model(&bookings).Exec(ctx); err != nil {
 		if isUniqueViolation(err) {
@@ -313,6 +335,14 @@ func (s *Store) reserveTx(ctx context.Context, tx bun.Tx, req *ReserveRequest, f
 		if err := spendPass(ctx, tx, pass, passStart, uses, req.StaffUserID, now); err != nil {
 			return nil, err
 		}
+	}
+	if hold != nil {
+		// No SMS and no reminders yet: the webhook confirming the payment
+		// queues them (confirmGroup).
+		if err := startHold(ctx, tx, g, hold, loc, now); err != nil {
+			return nil, err
+		}
+		return &Reservation{Group: *g, Client: *client, Bookings: bookings}, nil
 	}
 	if st.Enabled {
 		w := outboxWriterFor(tx, loc, st, now)

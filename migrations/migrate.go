@@ -35,6 +35,9 @@ func Up(ctx context.Context, db *bun.DB) ([]string, error) {
 	if err := ms.Discover(sub); err != nil {
 		return nil, fmt.Errorf("migrations: discover %s: %w", dir, err)
 	}
+	if dir == "sqlite" {
+		ms.Add(sqliteWidenChecks())
+	}
 
 	if db.Dialect().Name() == dialect.PG {
 		conn, err := db.Conn(ctx)

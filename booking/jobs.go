@@ -1,0 +1,119 @@
+package booking
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// Jobs are the timed and retried work of online payment (a hold's end,
+// expiring a Checkout Session at Stripe, sending a refund), leased like
+// the outbox (outbox_claim.go) so several processes share them and a
+// worker that dies only delays its jobs. A job is written in the same
+// transaction as the change that needs it; its unique key makes
+// enqueueing the same work twice add nothing.
+
+// enqueueJob adds a pending job unless one with its unique key exists.
+func enqueueJob(ctx context.Context, tx bun.Tx, kind string, locationID, refID int64, key string, runAt, now time.Time) error {
+	j := &Job{Kind: kind, LocationID: locationID, RefID: refID, UniqueKey: key, Status: JobPending,
+		RunAt: runAt.UTC(), CreatedAt: now, UpdatedAt: now}
+	if _, err := tx.NewInsert().Model(j).On("CONFLICT (unique_key) DO NOTHING").Exec(ctx); err != nil {
+		return fmt.Errorf("enqueue %s: %w", key, err)
+	}
+	return nil
+}
+
+// requeueJob makes the job of key pending again from runAt with its
+// attempts reset (a refund staff retry), adding it if it is missing.
+func requeueJob(ctx context.Context, tx bun.Tx, kind string, locationID, refID int64, key string, runAt, now time.Time) error {
+	j := &Job{Kind: kind, LocationID: locationID, RefID: refID, UniqueKey: key, Status: JobPending,
+		RunAt: runAt.UTC(), CreatedAt: now, UpdatedAt: now}
+	_, err := tx.NewInsert().Model(j).
+		On("CONFLICT (unique_key) DO UPDATE").
+		Set("status = EXCLUDED.status, attempts = 0, run_at = EXCLUDED.run_at, lease_owner = '', lease_until = NULL, last_error = '', done_at = NULL, updated_at = EXCLUDED.updated_at").
+		Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("requeue %s: %w", key, err)
+	}
+	return nil
+}
+
+func holdExpireKey(groupID int64) string       { return fmt.Sprintf("hold_expire:%d", groupID) }
+func checkoutExpireKey(paymentID int64) string { return fmt.Sprintf("checkout_expire:%d", paymentID) }
+func refundJobKey(entryID int64) string        { return fmt.Sprintf("refund:%d", entryID) }
+
+// ClaimJobs leases up to limit due jobs to owner until now+lease. A leased
+// job is invisible to other workers until its lease runs out; on
+// PostgreSQL SKIP LOCKED lets concurrent workers take disjoint batches
+// without waiting (one statement: the rows are chosen and leased together).
+func (s *Store) ClaimJobs(ctx context.Context, owner string, limit int, lease time.Duration) ([]Job, error) {
+	now := s.now()
+	sub := s.db.NewSelect().Model((*Job)(nil)).Column("id").
+		Where("status = ? AND run_at <= ?", JobPending, now).
+		Where("(lease_until IS NULL OR lease_until < ?)", now).
+		OrderExpr("run_at, id").Limit(int64(limit))
+	if s.isPG() {
+		sub = sub.For("UPDATE SKIP LOCKED")
+	}
+	var out []Job
+	defer s.quietTurn(ctx)()
+	err := s.db.NewUpdate().Model((*Job)(nil)).
+		Set("lease_owner = ?", owner).
+		Set("lease_until = ?", now.Add(lease)).
+		Set("attempts = attempts + 1").
+		Set("updated_at = ?", now).
+		Where("id IN (?)", sub).
+		Returning("*").
+		Scan(ctx, &out)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("claim jobs: %w", err)
+	}
+	return out, nil
+}
+
+// finishJob updates a job the owner still holds; a worker whose lease ran
+// out (and whose job another worker took) changes nothing.
+func (s *Store) finishJob(ctx context.Context, j *Job, owner string, set func(*bun.UpdateQuery) *bun.UpdateQuery) error {
+	defer s.quietTurn(ctx)()
+	q := s.db.NewUpdate().Model((*Job)(nil)).
+		Set("lease_owner = ''").Set("lease_until = NULL").Set("updated_at = ?", s.now()).
+		Where("id = ? AND lease_owner = ?", j.ID, owner)
+	if _, err := set(q).Exec(ctx); err != nil {
+		return fmt.Errorf("job %d: %w", j.ID, err)
+	}
+	return nil
+}
+
+// JobDone, JobRetry and JobFailed finish a job the owner still holds.
+func (s *Store) JobDone(ctx context.Context, j *Job, owner string) error {
+	return s.finishJob(ctx, j, owner, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+		return q.Set("status = ?", JobDone).Set("done_at = ?", s.now()).Set("last_error = ''")
+	})
+}
+
+// JobRetry puts the job back for another attempt at at.
+func (s *Store) JobRetry(ctx context.Context, j *Job, owner string, at time.Time, lastErr string) error {
+	return s.finishJob(ctx, j, owner, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+		return q.Set("run_at = ?", at.UTC()).Set("last_error = ?", truncate(lastErr, 500))
+	})
+}
+
+// JobFailed gives up on a job.
+func (s *Store) JobFailed(ctx context.Context, j *Job, owner, lastErr string) error {
+	return s.finishJob(ctx, j, owner, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+		return q.Set("status = ?", JobFailed).Set("last_error = ?", truncate(lastErr, 500))
+	})
+}
+
+// JobByKey reads a job by its unique key (tests and the admin).
+func (s *Store) JobByKey(ctx context.Context, key string) (*Job, error) {
+	j := new(Job)
+	if err := s.db.NewSelect().Model(j).Where("unique_key = ?", key).Scan(ctx); err != nil {
+		return nil, notFound(err, "job", key)
+	}
+	return j, nil
+}
