@@ -2,6 +2,9 @@ package handlers
 
 import (
 	"context"
+	"fmt"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -54,4 +57,53 @@ func newAdminEnvWith(t *testing.T, db *bun.DB, opts ...func(*Deps)) *adminEnv {
 		t.Fatal(err)
 	}
 	return e
+}
+
+// onlineSeq numbers the fake Stripe ids of paidOnline.
+var onlineSeq atomic.Int64
+
+// paidOnline books events for fixture client n through the core's online
+// flow, as a client paying in the widget would: a hold, a Checkout opened,
+// and Stripe's checkout.session.completed applied. It returns the
+// reservation and the checkout (its Payment's amount and currency).
+func paidOnline(t *testing.T, e *adminEnv, client, seats int, events ...*booking.Event) (*booking.Reservation, *booking.Checkout) {
+	t.Helper()
+	res, co := heldOnline(t, e, client, seats, events...)
+	n := onlineSeq.Add(1)
+	out, err := e.f.Store.ApplyStripeEvent(context.Background(), booking.StripeEvent{
+		ID: fmt.Sprintf("evt_admin_%d", n), Type: booking.StripeSessionCompleted,
+		SessionID: co.Payment.SessionID, PaymentIntent: fmt.Sprintf("pi_admin_%d", n), PaymentStatus: "paid",
+		AmountTotal: co.Payment.AmountMinor, Currency: strings.ToLower(co.Payment.Currency), PaymentID: co.Payment.ID,
+	})
+	if err != nil || out.Result != booking.StripeConfirmed {
+		t.Fatalf("payment not confirmed: %+v %v", out, err)
+	}
+	return res, co
+}
+
+// heldOnline holds the seats and opens a Checkout Session, not paid yet.
+func heldOnline(t *testing.T, e *adminEnv, client, seats int, events ...*booking.Event) (*booking.Reservation, *booking.Checkout) {
+	t.Helper()
+	ctx := context.Background()
+	ids := make([]int64, len(events))
+	for i, ev := range events {
+		ids[i] = ev.ID
+	}
+	res, err := e.f.Store.Reserve(ctx, booking.ReserveRequest{
+		LocationID: e.f.Location.ID, Link: e.f.Link, EventIDs: ids, Seats: seats,
+		Client: booktest.Client(client), Lang: "en", Hold: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	co, err := e.f.Store.NewCheckout(ctx, res.Group.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sid := fmt.Sprintf("cs_admin_%d", co.Payment.ID)
+	if err := e.f.Store.CheckoutOpened(ctx, co.Payment.ID, sid, "https://checkout.example/"+sid); err != nil {
+		t.Fatal(err)
+	}
+	co.Payment.SessionID = sid
+	return res, co
 }
