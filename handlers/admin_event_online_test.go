@@ -82,7 +82,7 @@ func TestAdminEventOnlinePayment(t *testing.T) {
 		}
 		// Only the paid row can be refunded; no row paid or held online
 		// offers "mark unpaid" or the desk's forms.
-		if got := p.doc.Find(row(p, bid) + ` form[action$="/refund"] input[name=amount]`).AttrOr("value", ""); got != "7000.00" {
+		if got := p.doc.Find(row(p, bid)+` form[action$="/refund"] input[name=amount]`).AttrOr("value", ""); got != "7000.00" {
 			t.Errorf("refund default %q, want all of 7000.00", got)
 		}
 		for _, id := range []int64{heldID, flaggedID, bid} {
@@ -121,7 +121,7 @@ func TestAdminEventOnlinePayment(t *testing.T) {
 		if got := r.text(row(r, bid) + " .gae-online__line--pending"); got != "Refund pending: "+money(2000) {
 			t.Errorf("after a part: %q", got)
 		}
-		if got := r.doc.Find(row(r, bid) + ` input[name=amount]`).AttrOr("value", ""); got != "6980.00" {
+		if got := r.doc.Find(row(r, bid)+` input[name=amount]`).AttrOr("value", ""); got != "6980.00" {
 			t.Errorf("refund default after a part: %q", got)
 		}
 		refunds := refundEntries(t, db, bid)
