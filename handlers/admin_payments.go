@@ -159,7 +159,7 @@ func newPaymentsRow(L *locales.Localizer, r booking.PaymentRow, zone *time.Locat
 		row.Class = r.What
 	}
 	if r.Reason != "" {
-		row.ReasonText = L.T("admin_payments_reason_" + paymentsKnown(r.Reason, refundReasons...))
+		row.ReasonText = L.T("admin_payments_reason_" + paymentsKnown(r.Reason, paymentReasons...))
 	}
 	if r.ClientID != 0 {
 		row.ClientURL = "/admin/clients/" + idString(r.ClientID)
@@ -167,11 +167,11 @@ func newPaymentsRow(L *locales.Localizer, r booking.PaymentRow, zone *time.Locat
 	return row
 }
 
-// The row statuses and refund reasons the page names; others show as
+// The row statuses and reasons (a refund's, or a pass sold) the page names; others show as
 // "other".
 var (
 	rowStatuses   = []string{booking.EntrySucceeded, booking.EntryPending, booking.EntryFailed, booking.OnlineMismatch}
-	refundReasons = []string{booking.RefundClientCancel, booking.RefundEventDeleted, booking.RefundStaff, booking.RefundLate, booking.RefundDuplicate}
+	paymentReasons = []string{booking.RefundClientCancel, booking.RefundEventDeleted, booking.RefundStaff, booking.RefundLate, booking.RefundDuplicate, booking.ReasonPassSale}
 )
 
 // paymentsKnown maps a value the core may grow to a message id suffix:

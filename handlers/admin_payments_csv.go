@@ -67,7 +67,7 @@ func writePaymentsCSV(out io.Writer, L *locales.Localizer, rows []booking.Paymen
 		}
 		reason := ""
 		if r.Reason != "" {
-			reason = L.T("admin_payments_reason_" + paymentsKnown(r.Reason, refundReasons...))
+			reason = L.T("admin_payments_reason_" + paymentsKnown(r.Reason, paymentReasons...))
 		}
 		line := []string{
 			r.At.In(zone).Format("2006-01-02 15:04"),
