@@ -170,7 +170,7 @@ func newPaymentsRow(L *locales.Localizer, r booking.PaymentRow, zone *time.Locat
 // The row statuses and reasons (a refund's, or a pass sold) the page names; others show as
 // "other".
 var (
-	rowStatuses   = []string{booking.EntrySucceeded, booking.EntryPending, booking.EntryFailed, booking.OnlineMismatch}
+	rowStatuses    = []string{booking.EntrySucceeded, booking.EntryPending, booking.EntryFailed, booking.OnlineMismatch}
 	paymentReasons = []string{booking.RefundClientCancel, booking.RefundEventDeleted, booking.RefundStaff, booking.RefundLate, booking.RefundDuplicate, booking.ReasonPassSale}
 )
 

@@ -139,7 +139,7 @@ func TestAdminPaymentsPage(t *testing.T) {
 		if got := p.text("#ga-pay-attention"); !strings.Contains(got, "1 refund kept failing") {
 			t.Errorf("attention %q", got)
 		}
-		retry := p.doc.Find(`#ga-pay-list tr[data-entry="` + idString(pf.refund.ID) + `"] form`).AttrOr("action", "")
+		retry := p.doc.Find(`#ga-pay-list tr[data-entry="`+idString(pf.refund.ID)+`"] form`).AttrOr("action", "")
 		if retry != "/admin/payments/refunds/"+idString(pf.refund.ID)+"/retry" {
 			t.Fatalf("retry action %q", retry)
 		}
