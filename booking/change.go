@@ -87,6 +87,10 @@ func (s *Store) ChangeSeats(ctx context.Context, bookingID int64, seats int) (*B
 		if !b.Active() {
 			return fmt.Errorf("booking %d: %w", bookingID, ErrAlreadyCancelled)
 		}
+		if b.Payment == PaymentOnlinePending {
+			// The client is paying for these seats: the amount is fixed.
+			return fmt.Errorf("booking %d: %w", bookingID, ErrPaymentPending)
+		}
 		if err := s.adjustPassSeats(ctx, tx, b, seats, s.now()); err != nil {
 			return err
 		}

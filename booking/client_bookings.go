@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"time"
 )
 
 // ClientBooking is one of a client's bookings with the event it is for and
@@ -13,6 +14,11 @@ type ClientBooking struct {
 	Event       Event
 	ServiceName string
 	MemberName  string
+	// Money is the booking's online money and refunds (zero when it was
+	// not paid online); HoldUntil the end of its hold while its online
+	// payment is awaited.
+	Money     BookingMoney
+	HoldUntil *time.Time
 }
 
 // ClientBookings lists a client's bookings at a location, cancelled ones
@@ -41,13 +47,20 @@ func (s *Store) ClientBookings(ctx context.Context, locationID, clientID int64) 
 	if err != nil {
 		return nil, nil, err
 	}
+	money, holds, err := s.onlineOf(ctx, bookings)
+	if err != nil {
+		return nil, nil, err
+	}
 	now := s.now()
 	for _, b := range bookings {
 		ev := events[b.EventID]
 		if ev == nil {
 			return nil, nil, fmt.Errorf("event %d of booking %d: %w", b.EventID, b.ID, ErrNotFound)
 		}
-		cb := ClientBooking{Booking: b, Event: *ev, ServiceName: services[ev.ServiceID], MemberName: members[ev.TeamMemberID]}
+		cb := ClientBooking{Booking: b, Event: *ev, ServiceName: services[ev.ServiceID], MemberName: members[ev.TeamMemberID], Money: money[b.ID]}
+		if b.Payment == PaymentOnlinePending {
+			cb.HoldUntil = holds[b.GroupID]
+		}
 		if ev.EndsAt().After(now) {
 			upcoming = append(upcoming, cb)
 		} else {

@@ -3,6 +3,7 @@ package booking
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/uptrace/bun"
 )
@@ -32,7 +33,9 @@ type PaymentTotals struct {
 	UnpaidSeats    int
 	PassSeats      int
 	DeskMinor      int64
-	Currency       string
+	// OnlineMinor is what the bookings paid online, before refunds.
+	OnlineMinor int64
+	Currency    string
 }
 
 func (t *PaymentTotals) add(b *Booking) {
@@ -48,6 +51,8 @@ func (t *PaymentTotals) add(b *Booking) {
 		t.PassSeats += b.Seats
 	case PaymentDesk:
 		t.DeskMinor += b.PaidAmountMinor
+	case PaymentOnline:
+		t.OnlineMinor += b.PaidAmountMinor
 	}
 }
 
@@ -58,6 +63,12 @@ type EventClient struct {
 	Client Client
 	// PassName names the pass that paid (Payment is PaymentPass).
 	PassName string
+	// Money is the booking's online money and refunds (zero when it was
+	// not paid online).
+	Money BookingMoney
+	// HoldUntil is when the seats go back unless the online payment
+	// arrives (Payment is PaymentOnlinePending); nil otherwise.
+	HoldUntil *time.Time
 }
 
 // EventWindow loads a live event of the location with its bookings. An
@@ -88,9 +99,16 @@ func (s *Store) EventWindow(ctx context.Context, locationID, eventID int64) (*Ev
 	if err != nil {
 		return nil, err
 	}
+	money, holds, err := s.onlineOf(ctx, bookings)
+	if err != nil {
+		return nil, err
+	}
 	w.Totals.Currency = w.Service.Currency
 	for _, b := range bookings {
-		cb := EventClient{Booking: b, Client: clients[b.ClientID], PassName: passNames[b.PassID]}
+		cb := EventClient{Booking: b, Client: clients[b.ClientID], PassName: passNames[b.PassID], Money: money[b.ID]}
+		if b.Payment == PaymentOnlinePending {
+			cb.HoldUntil = holds[b.GroupID]
+		}
 		if b.Active() {
 			w.Totals.add(&b)
 			w.Active = append(w.Active, cb)
@@ -167,4 +185,35 @@ func (s *Store) passNames(ctx context.Context, bookings []Booking) (map[int64]st
 		out[p.ID] = p.Name
 	}
 	return out, nil
+}
+
+// onlineOf reads the online side of bookings: their money by booking, and
+// the hold's end of the groups still awaiting a payment.
+func (s *Store) onlineOf(ctx context.Context, bookings []Booking) (map[int64]BookingMoney, map[int64]*time.Time, error) {
+	var ids, groups []int64
+	for _, b := range bookings {
+		switch b.Payment {
+		case PaymentOnline:
+			ids = append(ids, b.ID)
+		case PaymentOnlinePending:
+			groups = append(groups, b.GroupID)
+		}
+	}
+	money, err := s.BookingsMoney(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	holds := map[int64]*time.Time{}
+	if len(groups) == 0 {
+		return money, holds, nil
+	}
+	var list []Group
+	if err := s.db.NewSelect().Model(&list).Column("id", "hold_until").
+		Where("id IN (?) AND state = ?", bun.List(groups), GroupPendingPayment).Scan(ctx); err != nil {
+		return nil, nil, fmt.Errorf("holds: %w", err)
+	}
+	for _, g := range list {
+		holds[g.ID] = g.HoldUntil
+	}
+	return money, holds, nil
 }

@@ -85,6 +85,11 @@ var (
 	// ErrPassNotForSale: the pass type is not on sale online, or cannot
 	// pay for this selection.
 	ErrPassNotForSale = errors.New("pass type is not for sale online for this selection")
+	// ErrPaymentPending refuses to change the seats of a booking whose
+	// online payment is under way.
+	ErrPaymentPending = errors.New("booking awaits its online payment")
+	// ErrPaidOnline refuses to clear an online payment: it is refunded.
+	ErrPaidOnline = errors.New("booking was paid online: refund it instead")
 )
 
 // Online payment statuses (OnlinePayment.Status).
@@ -189,6 +194,27 @@ type Checkout struct {
 	Location Location
 	Lines    []CheckoutLine
 	TimeZone string
+}
+
+// Stripe refuses a Checkout Session expiring sooner than 30 minutes or
+// later than 24 hours after its creation.
+const (
+	MinCheckoutExpiry = 31 * time.Minute // 30 and a margin for the clock
+	MaxCheckoutExpiry = 24 * time.Hour
+)
+
+// ExpiresAt is when the session should expire at Stripe: the hold's end,
+// but no sooner than Stripe allows (the hold's job expires it at Stripe
+// when the hold ends anyway).
+func (c *Checkout) ExpiresAt(now time.Time) time.Time {
+	at := now.Add(MinCheckoutExpiry)
+	if c.Group.HoldUntil != nil && c.Group.HoldUntil.After(at) {
+		at = *c.Group.HoldUntil
+	}
+	if limit := now.Add(MaxCheckoutExpiry); at.After(limit) {
+		return limit
+	}
+	return at
 }
 
 // StripeEvent is a verified webhook event as the core needs it.

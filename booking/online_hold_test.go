@@ -275,6 +275,18 @@ func TestPaymentMismatchFlagged(t *testing.T) {
 		if err != nil || len(rows) != 2 || rows[0].Status != booking.OnlineMismatch {
 			t.Fatalf("flagged rows %+v %v", rows, err)
 		}
+		// Staff give a flagged payment back, once.
+		p1 := es[0].OnlinePaymentID
+		if _, err := f.Store.RefundFlagged(ctx, f.Location.ID+1000, p1, 0); !errors.Is(err, booking.ErrNotFound) {
+			t.Fatalf("refund from another location: %v", err)
+		}
+		e, err := f.Store.RefundFlagged(ctx, f.Location.ID, p1, 0)
+		if err != nil || e.AmountMinor != 349999 || e.Status != booking.EntryPending {
+			t.Fatalf("flagged refund %+v %v", e, err)
+		}
+		if _, err := f.Store.RefundFlagged(ctx, f.Location.ID, p1, 0); !errors.Is(err, booking.ErrRefundTooMuch) {
+			t.Fatalf("second flagged refund: %v", err)
+		}
 	})
 }
 
@@ -341,7 +353,10 @@ func TestHoldRules(t *testing.T) {
 		if _, err := f.Store.Reserve(ctx, r); err == nil {
 			t.Fatal("a hold paid by a pass was accepted")
 		}
-		hold(t, f, 4, 1, ev)
+		h := hold(t, f, 4, 1, ev)
+		if _, err := f.Store.ChangeSeats(ctx, h.Bookings[0].ID, 2); !errors.Is(err, booking.ErrPaymentPending) {
+			t.Fatalf("seats of a held booking changed: %v", err)
+		}
 	})
 }
 
@@ -488,6 +503,118 @@ func TestBuyPassOnline(t *testing.T) {
 		}
 		if op := payment(t, f, c.Payment.ID); op.PassID != p.ID || op.Status != booking.OnlinePaid {
 			t.Fatalf("payment %+v", op)
+		}
+	})
+}
+
+// TestHeldBookingCancelledWhilePaying: staff deleting an event of a held
+// group while the client pays: the payment books the rest, and the share
+// of the deleted date goes back.
+func TestHeldBookingCancelledWhilePaying(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		f := booktest.Seed(t, db)
+		evs := f.YogaEvents(t, 2, 10)
+		res := hold(t, f, 1, 1, evs[0], evs[1])
+		c := openCheckout(t, f, res)
+		if _, err := f.Store.DeleteEvent(ctx, evs[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		applyEvent(t, f, paidEvent(c), booking.StripeConfirmed)
+		es := entries(t, db)
+		if len(es) != 2 || es[1].Kind != booking.EntryRefund || es[1].AmountMinor != 350000 || es[1].Reason != booking.RefundEventDeleted {
+			t.Fatalf("ledger %+v", es)
+		}
+		bs := bookingsOf(t, db, res.Group.ID)
+		if bs[1].Payment != booking.PaymentOnline || bs[1].PaidAmountMinor != 350000 {
+			t.Fatalf("kept booking %+v", bs[1])
+		}
+		invariant(t, db)
+	})
+}
+
+// TestCheckoutOpenedAfterRelease: a session Stripe created after its hold
+// was released (or superseded) is expired at Stripe by a job.
+func TestCheckoutOpenedAfterRelease(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		f := booktest.Seed(t, db)
+		ev := f.YogaEvents(t, 1, 10)[0]
+		res := hold(t, f, 1, 1, ev)
+		c, err := f.Store.NewCheckout(ctx, res.Group.Token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if at := c.ExpiresAt(f.Now); !at.Equal(f.Now.Add(booking.MinCheckoutExpiry)) {
+			t.Fatalf("a 15 min hold's session expires at %v", at)
+		}
+		if released, err := f.Store.ExpireHold(ctx, res.Group.ID); err != nil || !released {
+			t.Fatalf("%v %v", released, err)
+		}
+		if _, err := f.Store.JobByKey(ctx, fmt.Sprintf("checkout_expire:%d", c.Payment.ID)); !errors.Is(err, booking.ErrNotFound) {
+			t.Fatalf("expiry job before the session exists: %v", err)
+		}
+		if err := f.Store.CheckoutOpened(ctx, c.Payment.ID, "cs_late", "https://checkout.example/cs_late"); err != nil {
+			t.Fatal(err)
+		}
+		if p := payment(t, f, c.Payment.ID); p.Status != booking.OnlineExpired || p.SessionID != "cs_late" {
+			t.Fatalf("payment %+v", p)
+		}
+		jobByKey(t, f, fmt.Sprintf("checkout_expire:%d", c.Payment.ID))
+		if err := f.Store.CheckoutExpired(ctx, c.Payment.ID); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// TestStripeEventsConcurrent: Stripe redelivering an event while the
+// first delivery is being applied, and other events of the same session
+// at once, make one charge and one confirmation.
+func TestStripeEventsConcurrent(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		f := booktest.Seed(t, db)
+		enableSMS(t, f, 0)
+		ev := f.YogaEvents(t, 1, 10)[0]
+		res := hold(t, f, 1, 2, ev)
+		c := openCheckout(t, f, res)
+		same := paidEvent(c)
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		results := map[string]int{}
+		start := make(chan struct{})
+		for i := range 12 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				e := same
+				if i%2 == 1 {
+					e = paidEvent(c)
+				}
+				<-start
+				out, err := f.Store.ApplyStripeEvent(ctx, e)
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				results[out.Result]++
+			}()
+		}
+		close(start)
+		wg.Wait()
+		if results[booking.StripeConfirmed] != 1 || results[booking.StripeRefunding] != 0 {
+			t.Fatalf("results %v", results)
+		}
+		if es := entries(t, db); len(es) != 1 {
+			t.Fatalf("ledger %+v", es)
+		}
+		if msgs := outbox(t, db); len(msgs) != 1 {
+			t.Fatalf("messages %+v", msgs)
+		}
+		if seatsTaken(t, f, ev) != 2 {
+			t.Fatal("seats")
 		}
 	})
 }

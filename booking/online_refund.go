@@ -247,3 +247,45 @@ func (s *Store) SetPaymentSettings(ctx context.Context, locationID int64, holdMi
 	}
 	return nil
 }
+
+// RefundFlagged refunds in full a payment flagged as a mismatch (paid an
+// amount or currency other than asked), which never booked anything:
+// staff decide it from the Payments page. What a refund already took (or
+// is taking) is not refunded again.
+func (s *Store) RefundFlagged(ctx context.Context, locationID, paymentID, staffUserID int64) (*PaymentEntry, error) {
+	var out *PaymentEntry
+	err := s.inQuietTx(ctx, func(tx bun.Tx) error {
+		groupID, err := s.paymentGroup(ctx, tx, paymentID)
+		if err != nil {
+			return err
+		}
+		if _, err := s.lockGroup(ctx, tx, "id = ?", groupID); err != nil {
+			return err
+		}
+		p, err := s.lockPayment(ctx, tx, paymentID)
+		if err != nil {
+			return err
+		}
+		if p.LocationID != locationID {
+			return fmt.Errorf("online payment %d: %w", paymentID, ErrNotFound)
+		}
+		if p.Status != OnlineMismatch {
+			return fmt.Errorf("online payment %d is %s: %w", paymentID, p.Status, ErrNotPaidOnline)
+		}
+		var taken int64
+		if err := tx.NewSelect().Model((*PaymentEntry)(nil)).ColumnExpr("COALESCE(SUM(amount_minor), 0)").
+			Where("online_payment_id = ? AND kind = ? AND status <> ?", p.ID, EntryRefund, EntryFailed).Scan(ctx, &taken); err != nil {
+			return fmt.Errorf("refunds of payment %d: %w", p.ID, err)
+		}
+		left := p.PaidAmountMinor - taken
+		if left <= 0 {
+			return fmt.Errorf("online payment %d: %w", paymentID, ErrRefundTooMuch)
+		}
+		out, err = queueRefund(ctx, tx, p, 0, left, p.PaidCurrency, RefundStaff, staffUserID, s.now())
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -201,8 +201,13 @@ func (s *Store) confirmGroup(ctx context.Context, tx bun.Tx, g *Group, p *Online
 		if err := s.payWithBoughtPass(ctx, tx, pass, bookings, events, loc, now); err != nil {
 			return err
 		}
-	} else if err := payHeldBookings(ctx, tx, p, bookings, events, now); err != nil {
-		return err
+	} else {
+		if err := payHeldBookings(ctx, tx, p, bookings, events, now); err != nil {
+			return err
+		}
+		if err := refundUnheld(ctx, tx, g, p, bookings, now); err != nil {
+			return err
+		}
 	}
 	// The hold's job has nothing left to do.
 	if _, err := tx.NewUpdate().Model((*Job)(nil)).Set("status = ?", JobDone).Set("done_at = ?", now).Set("updated_at = ?", now).
@@ -323,4 +328,31 @@ func queueRefundedSMS(ctx context.Context, tx bun.Tx, g *Group, amount int64, cu
 	}
 	p := MessagePayload{Token: g.Token, Refund: &MessageRefund{AmountMinor: amount, Currency: currency}}
 	return w.add(ctx, SMSRefunded, phone, g.Lang, g.ID, 0, p, now)
+}
+
+// refundUnheld refunds the part of a group's payment that paid for no
+// booking: a held booking staff cancelled, or whose event was deleted,
+// while the client was paying. The paid bookings' shares are what is
+// kept.
+func refundUnheld(ctx context.Context, tx bun.Tx, g *Group, p *OnlinePayment, paid []Booking, now time.Time) error {
+	kept := int64(0)
+	for _, b := range paid {
+		kept += b.PaidAmountMinor
+	}
+	rest := p.PaidAmountMinor - kept
+	if rest <= 0 {
+		return nil
+	}
+	reason := RefundStaff
+	deleted, err := tx.NewSelect().Model((*Booking)(nil)).
+		Where("group_id = ? AND status = ? AND cancelled_by = ?", g.ID, StatusCancelled, CancelledByEventDeleted).Exists(ctx)
+	if err != nil {
+		return fmt.Errorf("cancelled bookings of group %d: %w", g.ID, err)
+	}
+	if deleted {
+		reason = RefundEventDeleted
+	}
+	slog.Info("stripe: part of a payment paid for no booking; refunding it", "payment", p.ID, "group", g.ID, "amount", rest)
+	_, err = queueRefund(ctx, tx, p, 0, rest, p.PaidCurrency, reason, 0, now)
+	return err
 }

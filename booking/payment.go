@@ -169,6 +169,11 @@ func (s *Store) ClearPayment(ctx context.Context, locationID, bookingID, staffUs
 		if !b.Payment.Paid() {
 			return nil
 		}
+		if b.Payment == PaymentOnline {
+			// Money taken online goes back by a refund (RefundBooking),
+			// which the ledger records; clearing would hide it.
+			return fmt.Errorf("booking %d: %w", bookingID, ErrPaidOnline)
+		}
 		now := s.now()
 		if b.Payment == PaymentPass && b.PassID != 0 && b.Active() {
 			if err := s.returnVisits(ctx, tx, b, now); err != nil {
