@@ -26,36 +26,24 @@ func clientsPayText(L *locales.Localizer, b *booking.Booking) string {
 	return L.T("admin_passes_pay_unpaid")
 }
 
-// attachClientMoney adds each booking's refunds to its payment text and
-// lists the client's online payments and refunds. Without Stripe and
-// without a booking ever paid online there is nothing online to show,
-// and nothing is read.
+// attachClientMoney words each booking's refunds (the core loaded its
+// online money with it) and lists the client's online payments and
+// refunds. Without Stripe and without a booking ever paid online there is
+// nothing online to show, and nothing more is read.
 func (h *adminHandlers) attachClientMoney(ctx context.Context, v *adminView, p *clientsShowPage) error {
-	var ids []int64
-	rows := map[int64]*clientsBookingRow{}
+	L, zone := v.L, v.Location.Zone()
+	online := false
 	for _, list := range [][]clientsBookingRow{p.Upcoming, p.Past} {
 		for i := range list {
 			r := &list[i]
-			if r.OnlinePaymentID != 0 || r.Booking.Payment == booking.PaymentOnline {
-				ids = append(ids, r.ID)
-				rows[r.ID] = r
+			if r.Booking.Payment == booking.PaymentOnlinePending && r.HoldUntil != nil {
+				r.PayText = L.T("admin_payments_pay_pending", map[string]any{"Time": L.Clock(r.HoldUntil.In(zone))})
 			}
-		}
-	}
-	if len(ids) == 0 && !h.onlineOn() {
-		return nil
-	}
-	L := v.L
-	if len(ids) > 0 {
-		money, err := h.store.BookingsMoney(ctx, ids)
-		if err != nil {
-			return err
-		}
-		for id, m := range money {
-			r, ok := rows[id]
-			if !ok {
+			m := r.Money
+			if m.PaidMinor == 0 && m.RefundedMinor == 0 && m.PendingMinor == 0 && len(m.FailedRefunds) == 0 {
 				continue
 			}
+			online = true
 			if m.RefundedMinor > 0 {
 				r.MoneyNotes = append(r.MoneyNotes, L.T("admin_payments_refunded", map[string]any{"Amount": L.Money(m.RefundedMinor, m.Currency)}))
 			}
@@ -67,6 +55,9 @@ func (h *adminHandlers) attachClientMoney(ctx context.Context, v *adminView, p *
 			}
 		}
 	}
+	if !online && !h.onlineOn() {
+		return nil
+	}
 	// The core filters by location, dates and method; the client is picked
 	// here. All of the client's time at the studio: from their first day.
 	all, err := h.store.Payments(ctx, booking.PaymentFilter{
@@ -75,7 +66,6 @@ func (h *adminHandlers) attachClientMoney(ctx context.Context, v *adminView, p *
 	if err != nil {
 		return err
 	}
-	zone := v.Location.Zone()
 	for _, r := range all {
 		if r.ClientID == p.Client.ID {
 			p.Online = append(p.Online, newPaymentsRow(L, r, zone))

@@ -40,7 +40,7 @@ func TestAdminClientOnlinePayments(t *testing.T) {
 		p.doc.Find("#admin-clients-upcoming tbody tr").Each(func(_ int, s *goquery.Selection) {
 			pays = append(pays, strings.Join(strings.Fields(s.Find("td.ga-clients-pay").Text()), " "))
 		})
-		if got := strings.Join(pays, " / "); got != "Paid online 7,000 HUF Refund pending: 20 HUF / Awaiting online payment / Unpaid" {
+		if got := strings.Join(pays, " / "); got != "Paid online 7,000 HUF Refund pending: 20 HUF / Awaiting payment until 10:15 / Unpaid" {
 			t.Errorf("payment column: %q", got)
 		}
 		var online []string

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"groupbook/booking"
+	"groupbook/locales"
 )
 
 // eventOnline is a row's online money: what was paid, given back, on its
@@ -31,71 +32,56 @@ type eventFailedRefund struct {
 	Text string
 }
 
-// attachOnline adds to the rows paid or to be paid online their money
-// (refunds included) and, while awaiting payment, when the hold runs out
-// or that the payment was flagged. Cancelled rows get their refunds too:
-// a client's cancel refunds them.
+// attachOnline words, for the rows paid or to be paid online, the money
+// the core loaded with the window (refunds included) and, while a row
+// awaits payment, when its hold runs out or that its payment was flagged.
+// Cancelled rows get their refunds too: a client's cancel refunds them.
 func (h *adminHandlers) attachOnline(ctx context.Context, v *adminView, p *eventPage) error {
-	var ids, groups []int64
-	rows := make([]*eventRow, 0, len(p.Rows)+len(p.Cancelled))
+	L, zone := v.L, v.Location.Zone()
+	flagged := map[int64]bool{} // by group: a group's payments are read once
 	for _, list := range [][]eventRow{p.Rows, p.Cancelled} {
 		for i := range list {
 			r := &list[i]
-			if r.OnlinePaymentID == 0 && r.Booking.Payment != booking.PaymentOnline && r.Booking.Payment != booking.PaymentOnlinePending {
-				continue
+			if r.Booking.Payment == booking.PaymentOnlinePending {
+				if r.HoldUntil != nil {
+					r.Pay.Text = L.T("admin_payments_pay_pending", map[string]any{"Time": L.Clock(r.HoldUntil.In(zone))})
+				}
+				f, seen := flagged[r.GroupID]
+				if !seen {
+					var err error
+					if f, err = h.groupFlagged(ctx, r.GroupID); err != nil {
+						return err
+					}
+					flagged[r.GroupID] = f
+				}
+				if f {
+					r.Pay.Flagged, r.Pay.Text = true, L.T("admin_payments_pay_flagged")
+				}
 			}
-			rows = append(rows, r)
-			ids = append(ids, r.ID)
-			if r.Booking.Payment == booking.PaymentOnlinePending && r.GroupID != 0 {
-				groups = append(groups, r.GroupID)
-			}
-		}
-	}
-	if len(rows) == 0 {
-		return nil
-	}
-	money, err := h.store.BookingsMoney(ctx, ids)
-	if err != nil {
-		return fmt.Errorf("event window money: %w", err)
-	}
-	holds, err := h.store.GroupHolds(ctx, v.Location.ID, groups)
-	if err != nil {
-		return err
-	}
-	L, zone := v.L, v.Location.Zone()
-	for _, r := range rows {
-		if r.Booking.Payment == booking.PaymentOnlinePending {
-			if until, ok := holds[r.GroupID]; ok {
-				r.Pay.Text = L.T("admin_payments_pay_pending", map[string]any{"Time": L.Clock(until.In(zone))})
-			}
-			flagged, err := h.groupFlagged(ctx, r.GroupID)
-			if err != nil {
-				return err
-			}
-			if flagged {
-				r.Pay.Flagged, r.Pay.Text = true, L.T("admin_payments_pay_flagged")
+			if m := r.Money; m.PaidMinor > 0 || m.RefundedMinor > 0 || m.PendingMinor > 0 || len(m.FailedRefunds) > 0 {
+				r.Pay.Online = newEventOnline(L, m, h.onlineOn())
 			}
 		}
-		m, ok := money[r.ID]
-		if !ok || m.PaidMinor == 0 {
-			continue
-		}
-		o := &eventOnline{Currency: m.Currency, Refundable: m.Refundable(), CanRefund: h.onlineOn()}
-		if m.RefundedMinor > 0 {
-			o.Refunded = L.T("admin_payments_refunded", map[string]any{"Amount": L.Money(m.RefundedMinor, m.Currency)})
-		}
-		if m.PendingMinor > 0 {
-			o.Pending = L.T("admin_payments_refund_pending", map[string]any{"Amount": L.Money(m.PendingMinor, m.Currency)})
-		}
-		for _, f := range m.FailedRefunds {
-			o.Failed = append(o.Failed, eventFailedRefund{ID: f.ID, Text: L.T("admin_payments_refund_failed", map[string]any{"Amount": L.Money(f.AmountMinor, f.Currency)})})
-		}
-		if o.Refundable > 0 {
-			o.RefundValue, o.RefundMax = csvAmount(o.Refundable), L.Money(o.Refundable, m.Currency)
-		}
-		r.Pay.Online = o
 	}
 	return nil
+}
+
+// newEventOnline words a booking's online money.
+func newEventOnline(L *locales.Localizer, m booking.BookingMoney, canRefund bool) *eventOnline {
+	o := &eventOnline{Currency: m.Currency, Refundable: m.Refundable(), CanRefund: canRefund}
+	if m.RefundedMinor > 0 {
+		o.Refunded = L.T("admin_payments_refunded", map[string]any{"Amount": L.Money(m.RefundedMinor, m.Currency)})
+	}
+	if m.PendingMinor > 0 {
+		o.Pending = L.T("admin_payments_refund_pending", map[string]any{"Amount": L.Money(m.PendingMinor, m.Currency)})
+	}
+	for _, f := range m.FailedRefunds {
+		o.Failed = append(o.Failed, eventFailedRefund{ID: f.ID, Text: L.T("admin_payments_refund_failed", map[string]any{"Amount": L.Money(f.AmountMinor, f.Currency)})})
+	}
+	if o.Refundable > 0 {
+		o.RefundValue, o.RefundMax = csvAmount(o.Refundable), L.Money(o.Refundable, m.Currency)
+	}
+	return o
 }
 
 // groupFlagged tells whether a group's payment arrived with an amount or

@@ -74,6 +74,9 @@ func TestAdminEventOnlinePayment(t *testing.T) {
 		if e.f.Location.PaymentHoldMin == 0 {
 			until = L.Clock(e.f.Now.Add(booking.DefaultPaymentHoldMin * time.Minute).In(e.f.Location.Zone()))
 		}
+		if got := p.text("#gae-pay-online"); got != "Paid online: "+money(co.Payment.AmountMinor) {
+			t.Errorf("online total %q", got)
+		}
 		if got := p.text(row(p, heldID) + " .gae-pay__state"); got != "Awaiting payment until "+until {
 			t.Errorf("held row: %q, want until %s", got, until)
 		}

@@ -24,8 +24,12 @@ type eventPay struct {
 	Flagged bool
 }
 
-// eventPayTotals is the per-event line "Paid: 3 · Unpaid: 2" (bookings).
-type eventPayTotals struct{ Paid, Unpaid int }
+// eventPayTotals is the per-event line "Paid: 3 · Unpaid: 2" (bookings),
+// with "Paid online: 7,000 HUF" when some paid online.
+type eventPayTotals struct {
+	Paid, Unpaid int
+	Online       string
+}
 
 // newEventPay describes a row's payment.
 func newEventPay(v *adminView, b booking.EventClient) eventPay {

@@ -127,6 +127,10 @@ func newEventPage(v *adminView, w *booking.EventWindow) *eventPage {
 		Totals:      &eventPayTotals{Paid: w.Totals.PaidBookings, Unpaid: w.Totals.UnpaidBookings},
 		PayMethods:  eventPayMethods(v),
 	}
+	if w.Totals.OnlineMinor > 0 {
+		// Online payments are charged in the service's currency.
+		p.Totals.Online = v.L.T("admin_payments_event_online_total", map[string]any{"Amount": v.L.Money(w.Totals.OnlineMinor, w.Service.Currency)})
+	}
 	p.SeatsLeftMax = max(1, w.Event.SeatsLeft())
 	for _, b := range w.Active {
 		p.Rows = append(p.Rows, newEventRow(v, p.URL, b))
