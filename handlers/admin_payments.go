@@ -65,8 +65,9 @@ func (h *adminHandlers) paymentsPage(c *gin.Context) {
 // redirected here.
 func (h *adminHandlers) paymentsView(c *gin.Context) *adminView {
 	v := h.settingsView(c, "payments", "admin_payments_title")
-	if c.Query("done") == "retried" {
-		v.alert("success", v.L.T("admin_payments_done_retried"))
+	switch c.Query("done") {
+	case "retried", "flagged_refunded", "flagged_refunded_before":
+		v.alert("success", v.L.T("admin_payments_done_"+c.Query("done")))
 	}
 	return v
 }

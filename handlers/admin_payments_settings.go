@@ -78,3 +78,38 @@ func (h *adminHandlers) paymentsRetry(c *gin.Context) {
 	}
 	settingsRedirect(c, "/admin/payments", "retried")
 }
+
+// paymentsRefundFlagged refunds in full a payment flagged for a wrong
+// amount or currency, which booked nothing: staff checked it in Stripe and
+// give the money back. The id is the flagged charge's ledger row; a row of
+// another location, or one not flagged, is not found; one refunded already
+// is said so.
+func (h *adminHandlers) paymentsRefundFlagged(c *gin.Context) {
+	v := h.paymentsView(c)
+	if !settingsNeedLocation(c, v) {
+		return
+	}
+	id, ok := settingsID(c)
+	if !ok {
+		h.settingsMissing(c, v, nil)
+		return
+	}
+	ctx := c.Request.Context()
+	e, err := h.store.PaymentEntryByID(ctx, v.Location.ID, id)
+	if err == nil && e.Kind != booking.EntryCharge {
+		err = booking.ErrNotFound
+	}
+	if err == nil {
+		_, err = h.store.RefundFlagged(ctx, v.Location.ID, e.OnlinePaymentID, v.User.ID)
+	}
+	switch {
+	case errors.Is(err, booking.ErrRefundTooMuch):
+		settingsRedirect(c, "/admin/payments", "flagged_refunded_before")
+	case errors.Is(err, booking.ErrNotPaidOnline):
+		h.settingsMissing(c, v, nil)
+	case err != nil:
+		h.settingsMissing(c, v, err)
+	default:
+		settingsRedirect(c, "/admin/payments", "flagged_refunded")
+	}
+}

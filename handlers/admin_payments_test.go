@@ -161,6 +161,45 @@ func TestAdminPaymentsPage(t *testing.T) {
 		if r := c.post(retry, url.Values{}); r.code != http.StatusNotFound {
 			t.Errorf("retry of a pending refund: %d", r.code)
 		}
+
+		// The flagged payment: staff refund it in full, once.
+		p = c.get("/admin/payments?status=flagged")
+		flagged := p.doc.Find("#ga-pay-list tr.ga-pay-row--attention")
+		refundFlagged := flagged.Find(`form[action$="/refund"]`).AttrOr("action", "")
+		if flagged.Length() != 1 || refundFlagged != "/admin/payments/flagged/"+flagged.AttrOr("data-entry", "")+"/refund" {
+			t.Fatalf("flagged row's refund %q", refundFlagged)
+		}
+		// A paid charge that is not flagged, and a refund row, are not
+		// flagged payments.
+		charges, _ := e.f.Store.Payments(ctx, booking.PaymentFilter{LocationID: e.f.Location.ID, To: e.f.Now.AddDate(0, 0, 1), Status: "paid", Method: "online"})
+		if len(charges) != 1 {
+			t.Fatalf("paid online charges %+v", charges)
+		}
+		for _, id := range []int64{charges[0].EntryID, pf.refund.ID, 999999} {
+			if r := c.post("/admin/payments/flagged/"+idString(id)+"/refund", url.Values{}); r.code != http.StatusNotFound {
+				t.Errorf("refund of entry %d as flagged: %d", id, r.code)
+			}
+		}
+		r = c.post(refundFlagged, url.Values{})
+		if r.code != http.StatusSeeOther || r.hdr.Get("Location") != "/admin/payments?done=flagged_refunded" {
+			t.Fatalf("refund flagged: %d %q", r.code, r.hdr.Get("Location"))
+		}
+		refunds, _ := e.f.Store.Payments(ctx, booking.PaymentFilter{LocationID: e.f.Location.ID, To: e.f.Now.AddDate(0, 0, 1), Status: "refund_pending"})
+		var eur []booking.PaymentRow
+		for _, rr := range refunds {
+			if rr.Currency == "EUR" {
+				eur = append(eur, rr)
+			}
+		}
+		if len(eur) != 1 || eur[0].AmountMinor != 350000 || eur[0].Reason != booking.RefundStaff {
+			t.Errorf("flagged refund rows %+v", eur)
+		}
+		if r := c.post(refundFlagged, url.Values{}); r.hdr.Get("Location") != "/admin/payments?done=flagged_refunded_before" {
+			t.Errorf("second refund of the flagged payment: %d %q", r.code, r.hdr.Get("Location"))
+		}
+		if got := c.get("/admin/payments?done=flagged_refunded").text(".gb-alert--success"); got != "The flagged payment is being refunded in full." {
+			t.Errorf("after refunding the flagged payment: %q", got)
+		}
 	})
 }
 
