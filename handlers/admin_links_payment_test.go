@@ -56,6 +56,19 @@ func TestAdminLinkPaymentMode(t *testing.T) {
 		if l, _ := off.f.Store.Link(ctx, off.f.Link.ID); l.PaymentMode.Online() {
 			t.Error("a refused edit was saved")
 		}
+		// A link left on online payment after the keys were removed: the
+		// list says its clients are turned away.
+		if got := c.get("/admin/links").text(".gb-alert--error"); got != "" {
+			t.Errorf("links list warns with no online link: %q", got)
+		}
+		l, _ := off.f.Store.Link(ctx, off.f.Link.ID)
+		l.PaymentMode = booking.PayOnline
+		if err := off.f.Store.SaveLink(ctx, l); err != nil {
+			t.Fatal(err)
+		}
+		if got := c.get("/admin/links").text(".gb-alert--error"); !strings.Contains(got, "1 link takes payment online, but online payment is off") {
+			t.Errorf("links list: %q", got)
+		}
 		// An unknown mode posted by hand is refused by the core.
 		bad := linkFormValues(off.f)
 		bad.Set("payment_mode", "cash")
@@ -67,6 +80,9 @@ func TestAdminLinkPaymentMode(t *testing.T) {
 		ctx := context.Background()
 		on := newAdminEnvStripe(t, db)
 		c := on.signIn(ownerEmail)
+		if got := c.get("/admin/links").text(".gb-alert--error"); got != "" {
+			t.Errorf("links list warns with Stripe on: %q", got)
+		}
 		if hint := c.get("/admin/links/new").text("#gb-payment_mode-hint"); strings.Contains(hint, "STRIPE_SECRET_KEY") {
 			t.Errorf("hint with Stripe on still says it is off: %q", hint)
 		}
@@ -82,6 +98,9 @@ func TestAdminLinkPaymentMode(t *testing.T) {
 		}
 		if got := c.get(r.hdr.Get("Location")).doc.Find("#gb-payment_mode option[selected]").AttrOr("value", ""); got != "pass_or_online" {
 			t.Errorf("shown back as %q", got)
+		}
+		if got := c.get("/admin/links").text(".gb-alert--error"); got != "" {
+			t.Errorf("links list warns about an online link with Stripe on: %q", got)
 		}
 	})
 }
