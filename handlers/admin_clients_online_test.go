@@ -21,12 +21,12 @@ func TestAdminClientOnlinePayments(t *testing.T) {
 		e := newAdminEnvStripe(t, db)
 		ctx := context.Background()
 		evs := e.f.YogaEvents(t, 3, 10)
-		res, _ := paidOnline(t, e, 1, 2, evs[0])
+		res, _ := adminPaidOnline(t, e, 1, 2, evs[0])
 		if _, err := e.f.Store.RefundBooking(ctx, booking.StaffRefund{LocationID: e.f.Location.ID, BookingID: res.Bookings[0].ID, AmountMinor: 2000, StaffUserID: e.owner.ID}); err != nil {
 			t.Fatal(err)
 		}
-		heldOnline(t, e, 1, 1, evs[1])
-		paidOnline(t, e, 2, 1, evs[2]) // another client's
+		adminHeldOnline(t, e, 1, 1, evs[1])
+		adminPaidOnline(t, e, 2, 1, evs[2]) // another client's
 		if _, err := e.f.Store.Reserve(ctx, booking.ReserveRequest{LocationID: e.f.Location.ID, Link: e.f.Link, EventIDs: []int64{evs[2].ID}, Seats: 1, Client: booktest.Client(1), Lang: "en"}); err != nil {
 			t.Fatal(err)
 		}

@@ -16,7 +16,7 @@ import (
 )
 
 // enL is the English localizer the admin shows (the location's default).
-func enL(t *testing.T) *locales.Localizer {
+func adminEnL(t *testing.T) *locales.Localizer {
 	t.Helper()
 	b, err := locales.Load()
 	if err != nil {
@@ -25,7 +25,7 @@ func enL(t *testing.T) *locales.Localizer {
 	return b.Localizer("en")
 }
 
-func refundEntries(t *testing.T, db *bun.DB, bookingID int64) []booking.PaymentEntry {
+func adminRefundEntries(t *testing.T, db *bun.DB, bookingID int64) []booking.PaymentEntry {
 	t.Helper()
 	var out []booking.PaymentEntry
 	if err := db.NewSelect().Model(&out).Where("booking_id = ? AND kind = ?", bookingID, booking.EntryRefund).Order("id").Scan(context.Background()); err != nil {
@@ -44,13 +44,13 @@ func TestAdminEventOnlinePayment(t *testing.T) {
 	booktest.Each(t, func(t *testing.T, db *bun.DB) {
 		e := newAdminEnvStripe(t, db)
 		ctx := context.Background()
-		L := enL(t)
+		L := adminEnL(t)
 		// Pages are read as text with white space folded.
 		money := func(minor int64) string { return strings.ReplaceAll(L.Money(minor, "HUF"), "\u00a0", " ") }
 		evs := e.f.YogaEvents(t, 1, 10)
-		paid, co := paidOnline(t, e, 1, 2, evs[0])
-		held, _ := heldOnline(t, e, 2, 1, evs[0])
-		flagged, fco := heldOnline(t, e, 3, 1, evs[0])
+		paid, co := adminPaidOnline(t, e, 1, 2, evs[0])
+		held, _ := adminHeldOnline(t, e, 2, 1, evs[0])
+		flagged, fco := adminHeldOnline(t, e, 3, 1, evs[0])
 		if out, err := e.f.Store.ApplyStripeEvent(ctx, booking.StripeEvent{
 			ID: "evt_admin_mismatch", Type: booking.StripeSessionCompleted, SessionID: fco.Payment.SessionID,
 			PaymentIntent: "pi_admin_mismatch", PaymentStatus: "paid", AmountTotal: fco.Payment.AmountMinor - 100,
@@ -112,7 +112,7 @@ func TestAdminEventOnlinePayment(t *testing.T) {
 				t.Errorf("refund %q: error %q, want %q", amount, got, want)
 			}
 		}
-		if n := len(refundEntries(t, db, bid)); n != 0 {
+		if n := len(adminRefundEntries(t, db, bid)); n != 0 {
 			t.Fatalf("%d refunds written by refused requests", n)
 		}
 
@@ -127,7 +127,7 @@ func TestAdminEventOnlinePayment(t *testing.T) {
 		if got := r.doc.Find(row(r, bid)+` input[name=amount]`).AttrOr("value", ""); got != "6980.00" {
 			t.Errorf("refund default after a part: %q", got)
 		}
-		refunds := refundEntries(t, db, bid)
+		refunds := adminRefundEntries(t, db, bid)
 		if len(refunds) != 1 || refunds[0].AmountMinor != 2000 || refunds[0].Status != booking.EntryPending ||
 			refunds[0].Reason != booking.RefundStaff || refunds[0].StaffUserID != e.staff.ID || refunds[0].Currency != "HUF" {
 			t.Fatalf("refund rows %+v", refunds)
@@ -141,7 +141,7 @@ func TestAdminEventOnlinePayment(t *testing.T) {
 		if r.code != http.StatusSeeOther || !strings.Contains(r.hdr.Get("Location"), "done=refund") {
 			t.Fatalf("refund the rest: %d %q", r.code, r.hdr.Get("Location"))
 		}
-		refunds = refundEntries(t, db, bid)
+		refunds = adminRefundEntries(t, db, bid)
 		if len(refunds) != 2 || refunds[1].AmountMinor != 698000 {
 			t.Fatalf("after refunding the rest: %+v", refunds)
 		}
@@ -178,7 +178,7 @@ func TestAdminEventOnlinePayment(t *testing.T) {
 		if r := c.post(retry, url.Values{}, "HX-Request", "true"); r.code != 200 || r.text(row(r, bid)+" .gae-online__failed") != "" {
 			t.Errorf("retry: %d, failed still shown %q", r.code, r.text(row(r, bid)+" .gae-online__failed"))
 		}
-		if got := refundEntries(t, db, bid)[0].Status; got != booking.EntryPending {
+		if got := adminRefundEntries(t, db, bid)[0].Status; got != booking.EntryPending {
 			t.Errorf("retried refund is %s", got)
 		}
 

@@ -25,9 +25,9 @@ func TestAdminRefundInBrowser(t *testing.T) {
 	db := booktest.Open(t, booktest.SQLite)
 	e := newAdminEnvStripe(t, db)
 	evs := e.f.YogaEvents(t, 1, 10)
-	res, _ := paidOnline(t, e, 1, 2, evs[0])
+	res, _ := adminPaidOnline(t, e, 1, 2, evs[0])
 	bid := res.Bookings[0].ID
-	en := enL(t)
+	en := adminEnL(t)
 
 	srv := httptest.NewServer(e.router)
 	defer srv.Close()
@@ -84,7 +84,7 @@ func TestAdminRefundInBrowser(t *testing.T) {
 	}
 	a.step("refund-all")
 
-	refunds := refundEntries(t, db, bid)
+	refunds := adminRefundEntries(t, db, bid)
 	if len(refunds) != 2 || refunds[0].AmountMinor != 2500 || refunds[1].AmountMinor != 697500 ||
 		refunds[0].StaffUserID != e.staff.ID || refunds[1].Status != booking.EntryPending {
 		t.Errorf("ledger %+v", refunds)

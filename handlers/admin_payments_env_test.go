@@ -59,17 +59,17 @@ func newAdminEnvWith(t *testing.T, db *bun.DB, opts ...func(*Deps)) *adminEnv {
 	return e
 }
 
-// onlineSeq numbers the fake Stripe ids of paidOnline.
-var onlineSeq atomic.Int64
+// adminOnlineSeq numbers the fake Stripe ids of paidOnline.
+var adminOnlineSeq atomic.Int64
 
 // paidOnline books events for fixture client n through the core's online
 // flow, as a client paying in the widget would: a hold, a Checkout opened,
 // and Stripe's checkout.session.completed applied. It returns the
 // reservation and the checkout (its Payment's amount and currency).
-func paidOnline(t *testing.T, e *adminEnv, client, seats int, events ...*booking.Event) (*booking.Reservation, *booking.Checkout) {
+func adminPaidOnline(t *testing.T, e *adminEnv, client, seats int, events ...*booking.Event) (*booking.Reservation, *booking.Checkout) {
 	t.Helper()
-	res, co := heldOnline(t, e, client, seats, events...)
-	n := onlineSeq.Add(1)
+	res, co := adminHeldOnline(t, e, client, seats, events...)
+	n := adminOnlineSeq.Add(1)
 	out, err := e.f.Store.ApplyStripeEvent(context.Background(), booking.StripeEvent{
 		ID: fmt.Sprintf("evt_admin_%d", n), Type: booking.StripeSessionCompleted,
 		SessionID: co.Payment.SessionID, PaymentIntent: fmt.Sprintf("pi_admin_%d", n), PaymentStatus: "paid",
@@ -82,7 +82,7 @@ func paidOnline(t *testing.T, e *adminEnv, client, seats int, events ...*booking
 }
 
 // heldOnline holds the seats and opens a Checkout Session, not paid yet.
-func heldOnline(t *testing.T, e *adminEnv, client, seats int, events ...*booking.Event) (*booking.Reservation, *booking.Checkout) {
+func adminHeldOnline(t *testing.T, e *adminEnv, client, seats int, events ...*booking.Event) (*booking.Reservation, *booking.Checkout) {
 	t.Helper()
 	ctx := context.Background()
 	ids := make([]int64, len(events))

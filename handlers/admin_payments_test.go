@@ -28,7 +28,7 @@ func seedPayments(t *testing.T, e *adminEnv) paymentsFixture {
 	ctx := context.Background()
 	evs := e.f.YogaEvents(t, 1, 10)
 	var pf paymentsFixture
-	pf.online, _ = paidOnline(t, e, 1, 2, evs[0])
+	pf.online, _ = adminPaidOnline(t, e, 1, 2, evs[0])
 	var err error
 	if pf.refund, err = e.f.Store.RefundBooking(ctx, booking.StaffRefund{LocationID: e.f.Location.ID, BookingID: pf.online.Bookings[0].ID, AmountMinor: 2000, StaffUserID: e.owner.ID}); err != nil {
 		t.Fatal(err)
@@ -40,7 +40,7 @@ func seedPayments(t *testing.T, e *adminEnv) paymentsFixture {
 	if _, err := e.f.Store.MarkPaidAtDesk(ctx, booking.DeskPayment{LocationID: e.f.Location.ID, BookingID: pf.cash.Bookings[0].ID, Method: booking.MethodCash, AmountMinor: 350000, StaffUserID: e.staff.ID}); err != nil {
 		t.Fatal(err)
 	}
-	_, fco := heldOnline(t, e, 3, 1, evs[0])
+	_, fco := adminHeldOnline(t, e, 3, 1, evs[0])
 	if out, err := e.f.Store.ApplyStripeEvent(ctx, booking.StripeEvent{
 		ID: "evt_pay_mismatch", Type: booking.StripeSessionCompleted, SessionID: fco.Payment.SessionID,
 		PaymentIntent: "pi_pay_mismatch", PaymentStatus: "paid", AmountTotal: fco.Payment.AmountMinor, Currency: "eur", PaymentID: fco.Payment.ID,
@@ -150,7 +150,7 @@ func TestAdminPaymentsPage(t *testing.T) {
 		if r.code != http.StatusSeeOther || r.hdr.Get("Location") != "/admin/payments?done=retried" {
 			t.Fatalf("retry: %d %q", r.code, r.hdr.Get("Location"))
 		}
-		if got := refundEntries(t, db, pf.online.Bookings[0].ID)[0].Status; got != booking.EntryPending {
+		if got := adminRefundEntries(t, db, pf.online.Bookings[0].ID)[0].Status; got != booking.EntryPending {
 			t.Errorf("retried refund is %s", got)
 		}
 		p = c.get("/admin/payments?done=retried")
