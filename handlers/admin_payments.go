@@ -31,7 +31,7 @@ type paymentsPage struct {
 	Rows           []paymentsRow
 	Totals         []string // net per currency: "€120.00", charges minus refunds
 	CSVURL         string
-	Flagged        int // mismatched payments, all dates
+	Flagged        int // mismatched payments not refunded yet, all dates
 	FailedRefunds  int // refunds that kept failing, all dates
 }
 
@@ -41,6 +41,8 @@ type paymentsRow struct {
 	When, Kind, MethodText, StatusText, ReasonText, Amount, Class string
 	ClientURL                                                     string
 	Refund, Flagged, Failed                                       bool
+	// CanRefundFlagged: flagged, and no refund gives it back yet.
+	CanRefundFlagged bool
 }
 
 // stripeEvents are the webhook events groupbook acts on; the page and the
@@ -115,20 +117,22 @@ func (h *adminHandlers) loadPayments(ctx context.Context, v *adminView, p *payme
 	for _, cur := range sortedKeys(net) {
 		p.Totals = append(p.Totals, L.Money(net[cur], cur))
 	}
-	// Flagged payments and failed refunds wait for staff whatever dates
-	// are shown: counted over all time, linked to the list of them.
-	all := booking.PaymentFilter{LocationID: v.Location.ID, To: h.store.Clock().AddDate(1, 0, 0)}
-	for _, k := range []struct {
-		status string
-		n      *int
-	}{{"flagged", &p.Flagged}, {"refund_failed", &p.FailedRefunds}} {
-		all.Status = k.status
-		list, err := h.store.Payments(ctx, all)
-		if err != nil {
-			return err
-		}
-		*k.n = len(list)
+	// Flagged payments not refunded yet and failed refunds wait for staff
+	// whatever dates are shown: counted over all time, linked to the list
+	// of them.
+	unsettled, err := h.store.FlaggedUnsettled(ctx, v.Location.ID)
+	if err != nil {
+		return err
 	}
+	p.Flagged = len(unsettled)
+	for i := range p.Rows {
+		p.Rows[i].CanRefundFlagged = p.Rows[i].Flagged && unsettled[p.Rows[i].EntryID]
+	}
+	failed, err := h.store.Payments(ctx, booking.PaymentFilter{LocationID: v.Location.ID, To: h.store.Clock().AddDate(1, 0, 0), Status: "refund_failed"})
+	if err != nil {
+		return err
+	}
+	p.FailedRefunds = len(failed)
 	return nil
 }
 

@@ -197,8 +197,23 @@ func TestAdminPaymentsPage(t *testing.T) {
 		if r := c.post(refundFlagged, url.Values{}); r.hdr.Get("Location") != "/admin/payments?done=flagged_refunded_before" {
 			t.Errorf("second refund of the flagged payment: %d %q", r.code, r.hdr.Get("Location"))
 		}
-		if got := c.get("/admin/payments?done=flagged_refunded").text(".gb-alert--success"); got != "The flagged payment is being refunded in full." {
+		p = c.get("/admin/payments?done=flagged_refunded")
+		if got := p.text(".gb-alert--success"); got != "The flagged payment is being refunded in full." {
 			t.Errorf("after refunding the flagged payment: %q", got)
+		}
+		if got := p.text("#ga-pay-attention"); strings.Contains(got, "did not match") {
+			t.Errorf("a refunded flagged payment is still announced: %q", got)
+		}
+		if p.doc.Find(`#ga-pay-list form[action^="/admin/payments/flagged/"]`).Length() != 0 {
+			t.Error("a refunded flagged payment still offers a refund")
+		}
+		// A failed refund of it leaves it waiting for staff again.
+		if err := e.f.Store.RefundFailed(ctx, eur[0].EntryID, "expired_card"); err != nil {
+			t.Fatal(err)
+		}
+		p = c.get("/admin/payments")
+		if !strings.Contains(p.text("#ga-pay-attention"), "1 payment did not match") || p.doc.Find(`#ga-pay-list form[action="`+refundFlagged+`"]`).Length() != 1 {
+			t.Errorf("flagged payment whose refund failed: %q", p.text("#ga-pay-attention"))
 		}
 	})
 }
