@@ -126,8 +126,12 @@ func parseRefundAmount(s string) (int64, bool) {
 	return n, n > 0
 }
 
-// errRefundAmount marks a refund amount that did not parse.
-var errRefundAmount = errors.New("refund amount not a positive number")
+// errRefundAmount marks a refund amount that did not parse; errRefundOff
+// a refund asked while Stripe is not configured.
+var (
+	errRefundAmount = errors.New("refund amount not a positive number")
+	errRefundOff    = errors.New("refund asked with online payment off")
+)
 
 // refundRefusal translates a refused refund for its row.
 func refundRefusal(v *adminView, p *eventPage, b *booking.Booking, err error) (int, string, bool) {
@@ -140,6 +144,8 @@ func refundRefusal(v *adminView, p *eventPage, b *booking.Booking, err error) (i
 			left = r.Pay.Online.RefundMax
 		}
 		return http.StatusUnprocessableEntity, v.L.T("admin_payments_error_refund_too_much", map[string]any{"Amount": left}), true
+	case errors.Is(err, errRefundOff):
+		return http.StatusConflict, v.L.T("admin_payments_refund_off"), true
 	case errors.Is(err, booking.ErrNotPaidOnline):
 		return http.StatusConflict, v.L.T("admin_payments_error_not_online"), true
 	}

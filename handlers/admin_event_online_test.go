@@ -193,3 +193,34 @@ func TestAdminEventOnlinePayment(t *testing.T) {
 		}
 	})
 }
+
+// TestAdminEventRefundStripeOff: a booking paid online while Stripe is no
+// longer configured still shows its payment, but no Refund form (a refund
+// could not be sent): the row says refunds need online payment on.
+func TestAdminEventRefundStripeOff(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		e := newAdminEnv(t, db)
+		evs := e.f.YogaEvents(t, 1, 10)
+		res, _ := adminPaidOnline(t, e, 1, 1, evs[0])
+		row := "#booking-" + idString(res.Bookings[0].ID)
+		p := e.signIn(staffEmail).get(eventURL(evs[0].ID))
+		if !strings.HasPrefix(p.text(row+" .gae-pay__state"), "Paid online") {
+			t.Errorf("payment %q", p.text(row+" .gae-pay__state"))
+		}
+		if p.doc.Find(row+` form[action$="/refund"]`).Length() != 0 {
+			t.Error("a refund is offered with Stripe off")
+		}
+		if got := p.text(row + " .gae-online .gb-hint"); got != "Refunds need online payment to be on." {
+			t.Errorf("hint %q", got)
+		}
+		// Posted by hand, it is refused and nothing is queued.
+		c := e.signIn(staffEmail)
+		r := c.post(eventURL(evs[0].ID)+"/bookings/"+idString(res.Bookings[0].ID)+"/refund", url.Values{"amount": {"1"}}, "HX-Request", "true")
+		if r.code != http.StatusConflict || !strings.Contains(r.text(".gb-alert--error"), "Refunds need online payment") {
+			t.Errorf("refund with Stripe off: %d %q", r.code, r.text(".gb-alert"))
+		}
+		if n := len(adminRefundEntries(t, db, res.Bookings[0].ID)); n != 0 {
+			t.Errorf("%d refunds queued with Stripe off", n)
+		}
+	})
+}

@@ -16,6 +16,11 @@ import (
 func (h *adminHandlers) eventBookingRefund(c *gin.Context) {
 	raw := c.PostForm("amount")
 	h.changeBooking(c, bookingChange{done: "refund", field: "refund", value: raw, applyTo: func(ctx context.Context, t *bookingTarget) error {
+		// Without Stripe no worker sends refunds: one queued now would sit
+		// pending, so it is refused until online payment is on again.
+		if !h.onlineOn() {
+			return errRefundOff
+		}
 		amount, ok := parseRefundAmount(raw)
 		if !ok {
 			return errRefundAmount
@@ -35,6 +40,9 @@ func (h *adminHandlers) eventBookingRetryRefund(c *gin.Context) {
 		id, err := strconv.ParseInt(c.Param("eid"), 10, 64)
 		if err != nil || id <= 0 {
 			return booking.ErrNotFound
+		}
+		if !h.onlineOn() {
+			return errRefundOff
 		}
 		money, err := h.store.BookingsMoney(ctx, []int64{t.b.ID})
 		if err != nil {
