@@ -26,6 +26,8 @@ type clientsShowPage struct {
 	// list keeps cancelled ones (marked) for the record, the count does not.
 	UpcomingActive int
 	Passes         *clientPassesView
+	// Online lists the client's online payments and refunds, newest first.
+	Online []paymentsRow
 }
 
 // clientsBookingRow is one booking as the client page lists it, with every
@@ -35,6 +37,9 @@ type clientsBookingRow struct {
 	Date, Time, StatusText, ChannelText string
 	EventURL                            string
 	Cancelled, Deleted                  bool
+	// PayText is the payment; MoneyNotes its refunds, if any.
+	PayText    string
+	MoneyNotes []string
 }
 
 // clientsShow is one client's details, passes and bookings.
@@ -102,6 +107,10 @@ func (h *adminHandlers) loadClientPage(c *gin.Context, v *adminView) (*clientsSh
 			byID[b.ID] = b
 		}
 	}
+	if err := h.attachClientMoney(ctx, v, p); err != nil {
+		h.serverError(c, err)
+		return nil, false
+	}
 	if p.Passes, err = h.loadClientPasses(ctx, v, cl, byID); err != nil {
 		h.serverError(c, err)
 		return nil, false
@@ -131,6 +140,7 @@ func clientsRow(L *locales.Localizer, b booking.ClientBooking, zone *time.Locati
 		Time:          L.Clock(start) + "–" + L.Clock(b.Event.EndsAt().In(zone)),
 		StatusText:    L.T("admin_clients_status_" + string(b.Status)),
 		ChannelText:   clientsChannel(L, &b.Booking),
+		PayText:       clientsPayText(L, &b.Booking),
 		Cancelled:     b.Status == booking.StatusCancelled,
 		EventURL:      "/admin/events/" + idString(b.EventID),
 		Deleted:       b.Event.DeletedAt != nil,

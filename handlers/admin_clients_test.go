@@ -196,10 +196,10 @@ func TestAdminClientPage(t *testing.T) {
 			t.Fatalf("%d upcoming, %d past", len(up), len(past))
 		}
 		// Budapest is UTC+1 in March: the 18:00 UTC class is at 19:00.
-		if got := cells(up[0]); strings.Join(got[1:], "|") != "19:00–20:00|Yoga|Sofie|2|Expected|Instagram" || got[0] != "Wed 4 Mar" {
+		if got := cells(up[0]); strings.Join(got[1:], "|") != "19:00–20:00|Yoga|Sofie|2|Expected|Instagram|Unpaid" || got[0] != "Wed 4 Mar" {
 			t.Errorf("next Yoga row: %q", got)
 		}
-		if got := cells(up[1]); strings.Join(got[1:], "|") != "19:00–19:50|Pilates Visitor: Lili|Márton|1|Expected|Staff" {
+		if got := cells(up[1]); strings.Join(got[1:], "|") != "19:00–19:50|Pilates Visitor: Lili|Márton|1|Expected|Staff|Unpaid" {
 			t.Errorf("Pilates row: %q", got)
 		}
 		if got := cells(past[0]); got[0] != "Tue 3 Mar" || got[2] != "Yoga" {

@@ -116,6 +116,9 @@ func bookingChangeError(v *adminView, p *eventPage, b *booking.Booking, err erro
 	if status, msg, ok := paymentRefusal(v, err, now.In(v.Location.Zone())); ok {
 		return status, msg
 	}
+	if status, msg, ok := refundRefusal(v, p, b, err); ok {
+		return status, msg
+	}
 	var fe booking.FieldErrors
 	switch {
 	case errors.As(err, &fe):
@@ -178,6 +181,10 @@ func bookingDoneMsg(done string) string {
 	switch done {
 	case "paid", "paid_pass", "unpaid":
 		return "admin_passes_done_" + done
+	case "refund":
+		return "admin_payments_done_refund"
+	case "retried":
+		return "admin_payments_done_retried_row"
 	}
 	return "admin_event_done_" + done
 }

@@ -18,10 +18,18 @@ type eventPay struct {
 	Text    string
 	Passes  []settingsOption
 	SellURL string
+	// Online is the money of a booking paid online (nil otherwise);
+	// Flagged: its payment arrived with a wrong amount or currency.
+	Online  *eventOnline
+	Flagged bool
 }
 
-// eventPayTotals is the per-event line "Paid: 3 · Unpaid: 2" (bookings).
-type eventPayTotals struct{ Paid, Unpaid int }
+// eventPayTotals is the per-event line "Paid: 3 · Unpaid: 2" (bookings),
+// with "Paid online: 7,000 HUF" when some paid online.
+type eventPayTotals struct {
+	Paid, Unpaid int
+	Online       string
+}
 
 // newEventPay describes a row's payment.
 func newEventPay(v *adminView, b booking.EventClient) eventPay {
@@ -36,6 +44,11 @@ func newEventPay(v *adminView, b booking.EventClient) eventPay {
 		p.Text = v.L.T("admin_passes_pay_pass", map[string]any{"Name": b.PassName})
 	case booking.PaymentFree:
 		p.Text = v.L.T("admin_passes_pay_free")
+	case booking.PaymentOnline:
+		p.Text = v.L.T("admin_payments_pay_online", map[string]any{"Amount": v.L.Money(b.PaidAmountMinor, b.PaidCurrency)})
+	case booking.PaymentOnlinePending:
+		// attachOnline adds until when the seats are held.
+		p.Text = v.L.T("admin_payments_pay_awaiting")
 	default:
 		p.State, p.Text = booking.PaymentUnpaid, v.L.T("admin_passes_pay_unpaid")
 	}

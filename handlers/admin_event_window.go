@@ -97,6 +97,10 @@ func (h *adminHandlers) loadEventPage(c *gin.Context, v *adminView) (*eventPage,
 		h.serverError(c, err)
 		return nil, false
 	}
+	if err := h.attachOnline(c.Request.Context(), v, p); err != nil {
+		h.serverError(c, err)
+		return nil, false
+	}
 	if err := h.attachMessages(c.Request.Context(), v, p); err != nil {
 		h.serverError(c, err)
 		return nil, false
@@ -122,6 +126,10 @@ func newEventPage(v *adminView, w *booking.EventWindow) *eventPage {
 		Statuses:    eventStatuses,
 		Totals:      &eventPayTotals{Paid: w.Totals.PaidBookings, Unpaid: w.Totals.UnpaidBookings},
 		PayMethods:  eventPayMethods(v),
+	}
+	if w.Totals.OnlineMinor > 0 {
+		// Online payments are charged in the service's currency.
+		p.Totals.Online = v.L.T("admin_payments_event_online_total", map[string]any{"Amount": v.L.Money(w.Totals.OnlineMinor, w.Service.Currency)})
 	}
 	p.SeatsLeftMax = max(1, w.Event.SeatsLeft())
 	for _, b := range w.Active {
@@ -150,6 +158,8 @@ func newEventRow(v *adminView, eventURL string, b booking.EventClient) eventRow 
 		switch b.CancelledBy {
 		case booking.CancelledByClient, booking.CancelledByAdmin, booking.CancelledByEventDeleted:
 			r.CancelledBy = v.L.T("admin_event_cancelled_by_" + b.CancelledBy)
+		case booking.CancelledByPaymentExpired:
+			r.CancelledBy = v.L.T("admin_payments_cancelled_expired")
 		}
 	}
 	return r
@@ -200,6 +210,8 @@ func (h *adminHandlers) doneAlert(c *gin.Context, v *adminView, p *eventPage) {
 		v.alert("success", v.L.T("admin_event_done_"+done))
 	case "paid", "paid_pass", "unpaid", "sold", "granted":
 		v.alert("success", v.L.T("admin_passes_done_"+done))
+	case "refund", "retried":
+		v.alert("success", v.L.T(bookingDoneMsg(done)))
 	case "moved":
 		to, err := strconv.ParseInt(c.Query("to"), 10, 64)
 		if err != nil {

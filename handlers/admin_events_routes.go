@@ -17,6 +17,8 @@ func (h *adminHandlers) registerEvents(g *gin.RouterGroup) {
 	g.POST("/events/:id/bookings/:bid/paid", h.eventBookingPaid)
 	g.POST("/events/:id/bookings/:bid/pay-pass", h.eventBookingPayPass)
 	g.POST("/events/:id/bookings/:bid/unpaid", h.eventBookingUnpaid)
+	g.POST("/events/:id/bookings/:bid/refund", h.eventBookingRefund)
+	g.POST("/events/:id/bookings/:bid/refunds/:eid/retry", h.eventBookingRetryRefund)
 	g.GET("/events/:id/bookings/:bid/move", h.eventMoveForm)
 	g.POST("/events/:id/bookings/:bid/move", h.eventMove)
 }

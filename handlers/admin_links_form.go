@@ -30,8 +30,12 @@ type linkFormPage struct {
 	Buffers  []linkOption
 	Cutoff   linkAmount
 	Langs    []linkOption
-	Limits   linkLimits
-	Embed    *linkEmbed
+	Payments []linkOption
+	// OnlineOff: Stripe is not configured, so the online modes cannot be
+	// saved; the hint says what to set.
+	OnlineOff bool
+	Limits    linkLimits
+	Embed     *linkEmbed
 }
 
 // linkLimits are the core's limits, stated in the hints and set on the
@@ -108,14 +112,9 @@ func readLinkForm(c *gin.Context, l *booking.Link) map[string]string {
 	if m, ok := linkAmountMinutes(raw["cancel_cutoff"], raw["cancel_cutoff_unit"]); ok {
 		l.CancelCutoffMin = m
 	}
+	// Empty (a form posted without the select) is "at the studio" in the
+	// core; anything unknown is refused there at the field.
 	l.PaymentMode = booking.PaymentMode(c.PostForm("payment_mode"))
-	if l.PaymentMode == "" {
-		// The form before online payment: a checkbox for "a pass required".
-		l.PaymentMode = booking.PayAtStudio
-		if checked("prepayment") {
-			l.PaymentMode = booking.PayPassRequired
-		}
-	}
 	l.DefaultLang = c.PostForm("default_lang")
 	l.AccentColor = c.PostForm("accent_color")
 	l.AllowedOrigins = c.PostForm("allowed_origins")
@@ -222,6 +221,8 @@ func (h *adminHandlers) linkForm(ctx context.Context, v *adminView, l *booking.L
 		{Value: linkUnitMinutes, Label: L.T("admin_links_unit_minutes"), Selected: unit != linkUnitHours},
 		{Value: linkUnitHours, Label: L.T("admin_links_unit_hours"), Selected: unit == linkUnitHours},
 	}}
+	p.Payments = linkPaymentOptions(L, l.PaymentMode)
+	p.OnlineOff = !h.onlineOn()
 	p.Langs = []linkOption{{Value: "", Label: L.T("admin_links_lang_auto"), Selected: l.DefaultLang == ""}}
 	for _, code := range h.locales.Languages() {
 		p.Langs = append(p.Langs, linkOption{Value: code, Label: h.locales.Localizer(code).T("language_name"), Selected: code == l.DefaultLang})
@@ -282,4 +283,19 @@ func linkDuration(L *locales.Localizer, m int) string {
 		return L.T("admin_links_hours_minutes", map[string]any{"Hours": m / 60, "Minutes": m % 60})
 	}
 	return L.N("minutes_count", m)
+}
+
+// linkPaymentModes are the payment choices of a link, in the order the
+// select offers them: from the least to the most asked of the client.
+var linkPaymentModes = []booking.PaymentMode{booking.PayAtStudio, booking.PayPassRequired, booking.PayOnline, booking.PayPassOrOnline}
+
+func linkPaymentOptions(L *locales.Localizer, cur booking.PaymentMode) []linkOption {
+	if cur == "" {
+		cur = booking.PayAtStudio
+	}
+	out := make([]linkOption, 0, len(linkPaymentModes))
+	for _, m := range linkPaymentModes {
+		out = append(out, linkOption{Value: string(m), Label: L.T("admin_links_payment_" + string(m)), Selected: m == cur})
+	}
+	return out
 }

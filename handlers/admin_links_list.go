@@ -35,8 +35,17 @@ func (h *adminHandlers) showLinks(c *gin.Context, v *adminView, status int) {
 			h.serverError(c, err)
 			return
 		}
+		offline := 0
 		for _, l := range links {
 			p.Links = append(p.Links, linkRow{Link: l, URL: widget.LinkURL(h.baseURL, l.Slug)})
+			if l.PaymentMode.Online() && !h.onlineOn() {
+				offline++
+			}
+		}
+		// A link set to take payment online while Stripe is not configured
+		// (the keys were removed since) turns its clients away: say so.
+		if offline > 0 {
+			v.alert("error", v.L.N("admin_links_online_off", offline))
 		}
 	}
 	v.Page = p

@@ -72,6 +72,14 @@ func (h *adminHandlers) linkUpdate(c *gin.Context) {
 // form again with each message at its field (422, nothing written) and
 // reports false.
 func (h *adminHandlers) saveLink(c *gin.Context, v *adminView, l *booking.Link, raw map[string]string, saved *booking.Link) bool {
+	// An online mode without Stripe would send every client of the link
+	// to an "online payment unavailable" page: refused at the field, with
+	// what the server needs.
+	if l.PaymentMode.Online() && !h.onlineOn() {
+		v.fieldErrors(booking.FieldErrors{"payment_mode": "admin_links_payment_needs_stripe"})
+		h.showLinkForm(c, v, http.StatusUnprocessableEntity, l, raw, saved)
+		return false
+	}
 	err := h.store.SaveLink(c.Request.Context(), l)
 	if err == nil {
 		return true

@@ -37,7 +37,7 @@ func linkFormValues(f *booktest.Fixture) url.Values {
 		"comment_label": {"Injuries?"}, "last_name_required": {"1"},
 		"contact_message": {"Bring indoor shoes."},
 		"buffer_min":      {"90"}, "cancel_allowed": {"1"}, "cancel_cutoff": {"1455"}, "cancel_cutoff_unit": {"min"},
-		"prepayment": {"1"}, "default_lang": {"hu"}, "accent_color": {"#e76f51"},
+		"payment_mode": {"pass"}, "default_lang": {"hu"}, "accent_color": {"#e76f51"},
 		"allowed_origins": {"https://studio.example\r\nhttps://www.studio.example:8443"},
 		"service_ids":     {idString(f.Yoga.ID)}, "team_member_ids": {idString(f.Sofie.ID)},
 	}
@@ -62,7 +62,7 @@ func TestAdminLinksCreateAndEdit(t *testing.T) {
 		// Every setting has a labelled control, and the limits are explained.
 		for _, name := range []string{"slug", "name", "enabled", "multi_event", "max_events", "multi_seat", "max_seats",
 			"sms_confirm", "email_mode", "comment_mode", "comment_label", "last_name_required", "contact_message",
-			"buffer_min", "cancel_allowed", "cancel_cutoff_min", "prepayment", "default_lang", "accent_color", "allowed_origins"} {
+			"buffer_min", "cancel_allowed", "cancel_cutoff_min", "payment_mode", "default_lang", "accent_color", "allowed_origins"} {
 			ctl := form.doc.Find(`#gb-` + name)
 			if ctl.Length() != 1 || form.doc.Find(`label[for="gb-`+name+`"]`).Length() != 1 {
 				t.Errorf("field %s: %d controls", name, ctl.Length())
@@ -71,7 +71,7 @@ func TestAdminLinksCreateAndEdit(t *testing.T) {
 		for name, want := range map[string]string{
 			"max_events": "1 to 10", "max_seats": "1 to 50", "comment_label": "60 characters",
 			"cancel_cutoff_min": "15-minute steps, at most 48 hours", "buffer_min": "7 days",
-			"allowed_origins": "Empty: any website may embed", "sms_confirm": "a code sent to their phone by SMS", "prepayment": "Book another date",
+			"allowed_origins": "Empty: any website may embed", "sms_confirm": "a code sent to their phone by SMS", "payment_mode": "Book another date",
 		} {
 			if hint := form.text("#gb-" + name + "-hint"); !strings.Contains(hint, want) {
 				t.Errorf("hint of %s = %q, want %q in it", name, hint, want)
@@ -127,12 +127,13 @@ func TestAdminLinksCreateAndEdit(t *testing.T) {
 			"#gb-slug": "insta-yoga", "#gb-max_events": "3", "#gb-max_seats": "6", "#gb-comment_label": "Injuries?",
 			"#gb-accent_color": "#e76f51", "#gb-buffer_min option[selected]": "90", "#gb-cancel_cutoff_min": "1455", "#gb-cancel_cutoff_unit option[selected]": "min",
 			"#gb-email_mode option[selected]": "required", "#gb-comment_mode option[selected]": "hidden", "#gb-default_lang option[selected]": "hu",
+			"#gb-payment_mode option[selected]": "pass",
 		} {
 			if got := val(sel); got != want {
 				t.Errorf("%s = %q, want %q", sel, got, want)
 			}
 		}
-		for _, name := range []string{"enabled", "multi_event", "multi_seat", "sms_confirm", "last_name_required", "cancel_allowed", "prepayment"} {
+		for _, name := range []string{"enabled", "multi_event", "multi_seat", "sms_confirm", "last_name_required", "cancel_allowed"} {
 			if _, on := edit.doc.Find("#gb-" + name).Attr("checked"); !on {
 				t.Errorf("%s not ticked", name)
 			}
@@ -164,7 +165,7 @@ func TestAdminLinksCreateAndEdit(t *testing.T) {
 		want = booking.Link{
 			ID: got.ID, LocationID: e.f.Location.ID, Slug: "insta", Name: "IG", MaxEvents: 1, MaxSeats: 1,
 			EmailMode: booking.FieldOptional, CommentMode: booking.FieldRequired, AccentColor: "#2a6df4",
-			CreatedAt: got.CreatedAt,
+			PaymentMode: booking.PayAtStudio, CreatedAt: got.CreatedAt,
 		}
 		if !reflect.DeepEqual(*upd, want) {
 			t.Errorf("updated link\n got %+v\nwant %+v", *upd, want)

@@ -8,6 +8,7 @@ import (
 
 	"groupbook/booking"
 	"groupbook/locales"
+	"groupbook/payments"
 	"groupbook/views"
 	"groupbook/widget"
 )
@@ -23,10 +24,15 @@ type adminHandlers struct {
 	baseURL string
 	secret  string
 	log     *slog.Logger
+	// payments is nil when Stripe is not configured: online payment is off.
+	payments payments.Provider
 }
 
+// onlineOn tells whether online payment is configured.
+func (h *adminHandlers) onlineOn() bool { return h.payments != nil }
+
 func addAdminRoutes(r *gin.Engine, d Deps) {
-	h := &adminHandlers{store: d.Store, flow: d.Flow, locales: d.Locales, views: d.Views, baseURL: d.BaseURL, secret: d.Secret, log: d.Log}
+	h := &adminHandlers{store: d.Store, flow: d.Flow, locales: d.Locales, views: d.Views, baseURL: d.BaseURL, secret: d.Secret, log: d.Log, payments: d.Payments}
 	g := r.Group("/admin", gzip.Gzip(gzip.DefaultCompression), noStore())
 	g.GET("/login", h.loginForm)
 	g.POST("/login", h.login)
@@ -44,6 +50,7 @@ func addAdminRoutes(r *gin.Engine, d Deps) {
 	h.registerSettings(owner)
 	h.registerPassTypes(owner)
 	h.registerLinks(owner)
+	h.registerPayments(owner)
 	h.registerUsers(owner)
 	owner.GET("/sms", h.smsSettingsPage)
 	owner.POST("/sms", h.smsSettingsSave)

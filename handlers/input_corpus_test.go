@@ -341,6 +341,7 @@ func TestBadInputCorpus(t *testing.T) {
 			"/admin/services", "/admin/services/new", "/admin/services/{sid}/edit",
 			"/admin/team", "/admin/team/new", "/admin/team/{mid}/edit", "/admin/users", "/admin/users/new",
 			"/admin/sms", "/admin/passes", "/admin/passes/new", "/admin/passes/{ptid}/edit", "/admin/login",
+			"/admin/payments", "/admin/payments/export.csv",
 		}
 
 		// Query parameters, on every page.

@@ -21,11 +21,14 @@ func TestPrepaymentSetting(t *testing.T) {
 		ctx := context.Background()
 		c := e.signIn(ownerEmail)
 		form := c.get("/admin/links/new")
-		if got := form.text(`label[for="gb-prepayment"]`); got != "Pay before booking: pass required" {
-			t.Errorf("prepayment label %q", got)
+		if got := form.text(`label[for="gb-payment_mode"]`); got != "Payment" {
+			t.Errorf("payment label %q", got)
 		}
-		if hint := form.text("#gb-prepayment-hint"); !strings.Contains(hint, "stays available") || !strings.Contains(hint, "SMS") {
-			t.Errorf("prepayment hint %q", hint)
+		if got := form.text(`#gb-payment_mode option[value="pass"]`); got != "A pass required before booking" {
+			t.Errorf("pass option %q", got)
+		}
+		if hint := form.text("#gb-payment_mode-hint"); !strings.Contains(hint, "stays available") || !strings.Contains(hint, "SMS") {
+			t.Errorf("payment hint %q", hint)
 		}
 
 		values := linkFormValues(e.f)
@@ -36,7 +39,7 @@ func TestPrepaymentSetting(t *testing.T) {
 			if r.code != http.StatusUnprocessableEntity {
 				t.Fatalf("%s: %d, want 422", path, r.code)
 			}
-			if got, want := r.text("#gb-prepayment-error"), linksEnText(t, booking.MsgPrepaymentNeedsSMS); got != want {
+			if got, want := r.text("#gb-payment_mode-error"), linksEnText(t, booking.MsgPrepaymentNeedsSMS); got != want {
 				t.Errorf("%s: error %q, want %q", path, got, want)
 			}
 		}
