@@ -2,8 +2,8 @@ package booking
 
 // The API of online payment (issue 11), agreed before it was built so the
 // widget, the admin, the webhook and the job worker could be written at
-// once. Types live here; the bodies marked "skeleton" are replaced by the
-// core's implementation in online_*.go and jobs*.go.
+// once. Types live here; the methods are in online_*.go and jobs.go (see
+// online_doc.go for how they fit together).
 
 import (
 	"errors"

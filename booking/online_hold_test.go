@@ -101,7 +101,7 @@ func TestStripeEventOnce(t *testing.T) {
 		applyEvent(t, f, paid, booking.StripeConfirmed)
 		applyEvent(t, f, paid, booking.StripeDuplicate)
 		again := paidEvent(c)
-		again.Type = booking.StripeAsyncPaymentSucceded
+		again.Type = booking.StripeAsyncPaymentSucceeded
 		applyEvent(t, f, again, booking.StripeIgnored)
 		expired := paidEvent(c)
 		expired.Type, expired.PaymentStatus = booking.StripeSessionExpired, "unpaid"
@@ -125,7 +125,7 @@ func TestStripeEventOnce(t *testing.T) {
 			t.Fatalf("group after an unpaid completion %+v", g)
 		}
 		ok := paidEvent(c2)
-		ok.Type, ok.PaymentStatus = booking.StripeAsyncPaymentSucceded, ""
+		ok.Type, ok.PaymentStatus = booking.StripeAsyncPaymentSucceeded, ""
 		applyEvent(t, f, ok, booking.StripeConfirmed)
 		// A session that is not ours is left alone.
 		applyEvent(t, f, booking.StripeEvent{ID: "evt_foreign", Type: booking.StripeSessionCompleted, SessionID: "cs_other", PaymentStatus: "paid", AmountTotal: 5, Currency: "eur"}, booking.StripeIgnored)
@@ -352,6 +352,20 @@ func TestHoldRules(t *testing.T) {
 		r.PassID = 1
 		if _, err := f.Store.Reserve(ctx, r); err == nil {
 			t.Fatal("a hold paid by a pass was accepted")
+		}
+		// A double submit holds once.
+		k := holdReq(f, 5, 2, ev)
+		k.Key = "double-click"
+		first, err := f.Store.Reserve(ctx, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := f.Store.Reserve(ctx, k)
+		if err != nil || !again.Replayed || again.Group.ID != first.Group.ID || again.Group.State != booking.GroupPendingPayment {
+			t.Fatalf("replayed hold %+v %v", again, err)
+		}
+		if seatsTaken(t, f, ev) != 2 {
+			t.Fatalf("seats after a double submit: %d", seatsTaken(t, f, ev))
 		}
 		h := hold(t, f, 4, 1, ev)
 		if _, err := f.Store.ChangeSeats(ctx, h.Bookings[0].ID, 2); !errors.Is(err, booking.ErrPaymentPending) {

@@ -13,9 +13,9 @@ import (
 
 // Stripe event types the core acts on.
 const (
-	StripeSessionCompleted     = "checkout.session.completed"
-	StripeAsyncPaymentSucceded = "checkout.session.async_payment_succeeded"
-	StripeSessionExpired       = "checkout.session.expired"
+	StripeSessionCompleted      = "checkout.session.completed"
+	StripeAsyncPaymentSucceeded = "checkout.session.async_payment_succeeded"
+	StripeSessionExpired        = "checkout.session.expired"
 )
 
 // stripeEventRow makes the webhook idempotent per Stripe event id: it is
@@ -62,7 +62,7 @@ func (s *Store) applyStripeEvent(ctx context.Context, tx bun.Tx, ev StripeEvent)
 	if n, _ := r.RowsAffected(); n == 0 {
 		return &StripeOutcome{Result: StripeDuplicate}, nil
 	}
-	paid := (ev.Type == StripeSessionCompleted && ev.PaymentStatus == "paid") || ev.Type == StripeAsyncPaymentSucceded
+	paid := (ev.Type == StripeSessionCompleted && ev.PaymentStatus == "paid") || ev.Type == StripeAsyncPaymentSucceeded
 	if !paid && ev.Type != StripeSessionExpired {
 		return &StripeOutcome{Result: StripeIgnored}, nil
 	}
