@@ -72,6 +72,9 @@ func (h *adminHandlers) paymentsRetry(c *gin.Context) {
 		h.settingsMissing(c, v, nil)
 		return
 	}
+	if !h.paymentsOnline(c, v) {
+		return
+	}
 	if err := h.store.RetryRefund(c.Request.Context(), v.Location.ID, id); err != nil {
 		h.settingsMissing(c, v, err)
 		return
@@ -94,6 +97,9 @@ func (h *adminHandlers) paymentsRefundFlagged(c *gin.Context) {
 		h.settingsMissing(c, v, nil)
 		return
 	}
+	if !h.paymentsOnline(c, v) {
+		return
+	}
 	ctx := c.Request.Context()
 	e, err := h.store.PaymentEntryByID(ctx, v.Location.ID, id)
 	if err == nil && e.Kind != booking.EntryCharge {
@@ -112,4 +118,21 @@ func (h *adminHandlers) paymentsRefundFlagged(c *gin.Context) {
 	default:
 		settingsRedirect(c, "/admin/payments", "flagged_refunded")
 	}
+}
+
+// paymentsOnline refuses a refund action while Stripe is not configured:
+// no worker would send it, so it would sit pending. It has answered (409,
+// the page with the reason) when it reports false.
+func (h *adminHandlers) paymentsOnline(c *gin.Context, v *adminView) bool {
+	if h.onlineOn() {
+		return true
+	}
+	v.alert("error", v.L.T("admin_payments_refund_off"))
+	p := h.newPaymentsPage(v)
+	if err := h.loadPayments(c.Request.Context(), v, p, readPaymentsFilter(c, h.today(v))); err != nil {
+		h.serverError(c, err)
+		return false
+	}
+	h.settingsRender(c, http.StatusConflict, "admin_payments", v)
+	return false
 }

@@ -303,6 +303,12 @@ func TestAdminPaymentsSettings(t *testing.T) {
 			p.text(".gb-alert--success") != "Saved." {
 			t.Errorf("after saving: %q", p.text(".gb-alert"))
 		}
+		// Refund actions need Stripe: refused, nothing changed.
+		for _, path := range []string{"/admin/payments/refunds/1/retry", "/admin/payments/flagged/1/refund"} {
+			if r := c.post(path, url.Values{}); r.code != http.StatusConflict || !strings.Contains(r.text(".gb-alert--error"), "Refunds need online payment") {
+				t.Errorf("%s with Stripe off: %d %q", path, r.code, r.text(".gb-alert"))
+			}
+		}
 		if staff := off.signIn(staffEmail); staff.post("/admin/payments/settings", url.Values{"payment_hold_min": {"20"}}).code != http.StatusForbidden {
 			t.Error("staff changed the payment settings")
 		}
