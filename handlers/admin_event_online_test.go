@@ -224,3 +224,23 @@ func TestAdminEventRefundStripeOff(t *testing.T) {
 		}
 	})
 }
+
+// TestAdminEventCancelledRefund: a client who cancels a booking paid
+// online in time is refunded by the core; the window lists the booking
+// among the cancelled ones with its refund pending.
+func TestAdminEventCancelledRefund(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		e := newAdminEnvStripe(t, db)
+		evs := e.f.YogaEvents(t, 1, 10)
+		res, co := adminPaidOnline(t, e, 1, 1, evs[0])
+		if _, err := e.f.Store.CancelByClient(context.Background(), res.Group.Token, res.Bookings[0].ID, "192.0.2.1"); err != nil {
+			t.Fatal(err)
+		}
+		p := e.signIn(staffEmail).get(eventURL(evs[0].ID))
+		cancelled := p.doc.Find(".gae-row--cancelled")
+		want := strings.ReplaceAll("Refund pending: "+adminEnL(t).Money(co.Payment.AmountMinor, co.Payment.Currency), "\u00a0", " ")
+		if cancelled.Length() != 1 || !strings.Contains(strings.Join(strings.Fields(cancelled.Text()), " "), want) {
+			t.Errorf("cancelled row %q, want %q in it", strings.Join(strings.Fields(cancelled.Text()), " "), want)
+		}
+	})
+}

@@ -56,7 +56,7 @@ func (h *adminHandlers) paymentsPage(c *gin.Context) {
 		return
 	}
 	p := h.newPaymentsPage(v)
-	if err := h.loadPayments(c.Request.Context(), v, p, readPaymentsFilter(c, h.today(v))); err != nil {
+	if err := h.loadPayments(c.Request.Context(), v, p, readPaymentsFilter(c, h.paymentsToday(v))); err != nil {
 		h.serverError(c, err)
 		return
 	}
@@ -74,7 +74,8 @@ func (h *adminHandlers) paymentsView(c *gin.Context) *adminView {
 	return v
 }
 
-func (h *adminHandlers) today(v *adminView) time.Time {
+// paymentsToday is the location's date now, the end of the default range.
+func (h *adminHandlers) paymentsToday(v *adminView) time.Time {
 	return h.store.Clock().In(v.Location.Zone())
 }
 

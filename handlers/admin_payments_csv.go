@@ -24,7 +24,7 @@ func (h *adminHandlers) paymentsCSV(c *gin.Context) {
 		return
 	}
 	zone := v.Location.Zone()
-	f := readPaymentsFilter(c, h.today(v))
+	f := readPaymentsFilter(c, h.paymentsToday(v))
 	rows, err := h.store.Payments(c.Request.Context(), f.core(v.Location.ID, zone))
 	if err != nil {
 		h.serverError(c, err)
