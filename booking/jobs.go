@@ -2,8 +2,6 @@ package booking
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -46,46 +44,19 @@ func holdExpireKey(groupID int64) string       { return fmt.Sprintf("hold_expire
 func checkoutExpireKey(paymentID int64) string { return fmt.Sprintf("checkout_expire:%d", paymentID) }
 func refundJobKey(entryID int64) string        { return fmt.Sprintf("refund:%d", entryID) }
 
-// ClaimJobs leases up to limit due jobs to owner until now+lease. A leased
-// job is invisible to other workers until its lease runs out; on
-// PostgreSQL SKIP LOCKED lets concurrent workers take disjoint batches
-// without waiting (one statement: the rows are chosen and leased together).
+// jobQueue is the jobs as leased work (lease.go).
+var jobQueue = leaseQueue{name: "job", pending: JobPending, due: "run_at"}
+
+// ClaimJobs leases up to limit due jobs to owner until now+lease (see
+// claimLeased), so a worker that dies only delays its jobs.
 func (s *Store) ClaimJobs(ctx context.Context, owner string, limit int, lease time.Duration) ([]Job, error) {
-	now := s.now()
-	sub := s.db.NewSelect().Model((*Job)(nil)).Column("id").
-		Where("status = ? AND run_at <= ?", JobPending, now).
-		Where("(lease_until IS NULL OR lease_until < ?)", now).
-		OrderExpr("run_at, id").Limit(int64(limit))
-	if s.isPG() {
-		sub = sub.For("UPDATE SKIP LOCKED")
-	}
-	var out []Job
-	defer s.quietTurn(ctx)()
-	err := s.db.NewUpdate().Model((*Job)(nil)).
-		Set("lease_owner = ?", owner).
-		Set("lease_until = ?", now.Add(lease)).
-		Set("attempts = attempts + 1").
-		Set("updated_at = ?", now).
-		Where("id IN (?)", sub).
-		Returning("*").
-		Scan(ctx, &out)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("claim jobs: %w", err)
-	}
-	return out, nil
+	return claimLeased[Job](ctx, s, jobQueue, owner, limit, lease)
 }
 
 // finishJob updates a job the owner still holds; a worker whose lease ran
 // out (and whose job another worker took) changes nothing.
 func (s *Store) finishJob(ctx context.Context, j *Job, owner string, set func(*bun.UpdateQuery) *bun.UpdateQuery) error {
-	defer s.quietTurn(ctx)()
-	q := s.db.NewUpdate().Model((*Job)(nil)).
-		Set("lease_owner = ''").Set("lease_until = NULL").Set("updated_at = ?", s.now()).
-		Where("id = ? AND lease_owner = ?", j.ID, owner)
-	if _, err := set(q).Exec(ctx); err != nil {
-		return fmt.Errorf("job %d: %w", j.ID, err)
-	}
-	return nil
+	return finishLeased[Job](ctx, s, jobQueue, j.ID, owner, set)
 }
 
 // JobDone, JobRetry and JobFailed finish a job the owner still holds.

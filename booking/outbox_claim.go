@@ -2,54 +2,25 @@ package booking
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/uptrace/bun"
 )
 
-// ClaimDue leases up to limit due messages to owner until now+lease. A
-// leased message is invisible to other workers until the lease runs out,
-// so a worker that dies mid-send only delays its messages. On PostgreSQL,
-// SKIP LOCKED lets concurrent workers take disjoint batches without waiting.
+// outboxQueue is the outbox as leased work (lease.go).
+var outboxQueue = leaseQueue{name: "outbox", pending: OutboxPending, due: "next_attempt_at"}
+
+// ClaimDue leases up to limit due messages to owner until now+lease (see
+// claimLeased), so a worker that dies mid-send only delays its messages.
 func (s *Store) ClaimDue(ctx context.Context, owner string, limit int, lease time.Duration) ([]OutboxMessage, error) {
-	now := s.now()
-	sub := s.db.NewSelect().Model((*OutboxMessage)(nil)).Column("id").
-		Where("status = ? AND next_attempt_at <= ?", OutboxPending, now).
-		Where("(lease_until IS NULL OR lease_until < ?)", now).
-		OrderExpr("next_attempt_at, id").Limit(int64(limit))
-	if s.isPG() {
-		sub = sub.For("UPDATE SKIP LOCKED")
-	}
-	var out []OutboxMessage
-	defer s.quietTurn(ctx)()
-	err := s.db.NewUpdate().Model((*OutboxMessage)(nil)).
-		Set("lease_owner = ?", owner).
-		Set("lease_until = ?", now.Add(lease)).
-		Set("attempts = attempts + 1").
-		Set("updated_at = ?", now).
-		Where("id IN (?)", sub).
-		Returning("*").
-		Scan(ctx, &out)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("claim outbox: %w", err)
-	}
-	return out, nil
+	return claimLeased[OutboxMessage](ctx, s, outboxQueue, owner, limit, lease)
 }
 
 // finish updates a message the owner still holds; a worker whose lease ran
 // out (and whose message another worker took) changes nothing.
 func (s *Store) finish(ctx context.Context, m *OutboxMessage, owner string, set func(*bun.UpdateQuery) *bun.UpdateQuery) error {
-	defer s.quietTurn(ctx)()
-	q := s.db.NewUpdate().Model((*OutboxMessage)(nil)).
-		Set("lease_owner = ''").Set("lease_until = NULL").Set("updated_at = ?", s.now()).
-		Where("id = ? AND lease_owner = ?", m.ID, owner)
-	if _, err := set(q).Exec(ctx); err != nil {
-		return fmt.Errorf("outbox %d: %w", m.ID, err)
-	}
-	return nil
+	return finishLeased[OutboxMessage](ctx, s, outboxQueue, m.ID, owner, set)
 }
 
 // MarkSent records a message the provider accepted, with its id there.

@@ -3,18 +3,13 @@ package notify
 import (
 	"cmp"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"log/slog"
-	mrand "math/rand/v2"
-	"os"
-	"strconv"
 	"sync"
 	"time"
 
 	"groupbook/booking"
+	"groupbook/leasework"
 	"groupbook/locales"
 )
 
@@ -27,11 +22,6 @@ const (
 	DefaultBackoffBase = 10 * time.Second
 	DefaultBackoffMax  = 30 * time.Minute
 )
-
-// recordTimeout bounds writing a message's result. It is detached from
-// the worker's context: a message Twilio accepted must be marked sent even
-// while the server shuts down, or another process would send it again.
-const recordTimeout = 10 * time.Second
 
 // Worker sends the outbox. Every server process runs one; they share the
 // work through leases in the database (booking.Store.ClaimDue), so the
@@ -50,28 +40,11 @@ type Worker struct {
 	// StatusCallbackURL is given to the provider for delivery reports;
 	// empty when the server is not reachable from outside.
 	StatusCallbackURL string
-	// Owner names this worker in the leases (default DefaultOwner()).
-	Owner string
-	// Batch is how many messages one claim takes; they are sent
-	// concurrently, so every call of a batch starts right after the claim.
-	Batch int
-	// Lease is how long a claimed message is this worker's alone. It must
-	// exceed CallTimeout comfortably (Run refuses less than twice): if a
-	// call outlived the lease, another worker would send the message too.
-	Lease time.Duration
-	// Poll is the pause between claims when there was nothing to do.
-	Poll time.Duration
-	// CallTimeout bounds one send.
-	CallTimeout time.Duration
-	// MaxAttempts is how many passing failures a message gets before it is
-	// marked failed. With the default backoff, 20 attempts span hours,
-	// which rides out a provider outage.
-	MaxAttempts int
-	// BackoffBase and BackoffMax shape the wait before attempt n+1: a
-	// random time up to min(BackoffMax, BackoffBase·2^(n-1)) ("full
-	// jitter"), so workers that failed together do not retry together.
-	BackoffBase, BackoffMax time.Duration
-	Log                     *slog.Logger
+	// Settings are the lease, batch, timeout and retry settings; the
+	// worker's Owner defaults to DefaultOwner(), CallTimeout bounds one
+	// send, and with the default backoff the default MaxAttempts span
+	// hours, which rides out a provider outage.
+	leasework.Settings
 	// Now is the clock for retry times; it must be the store's clock,
 	// which judges them (default Store.Now).
 	Now func() time.Time
@@ -92,14 +65,12 @@ const (
 // DefaultOwner names a worker uniquely: host and pid say which process
 // holds a lease; the random part keeps two workers of one process (or a
 // restarted process reusing a pid) apart.
-func DefaultOwner() string {
-	host, err := os.Hostname()
-	if err != nil || host == "" {
-		host = "unknown"
-	}
-	b := make([]byte, 4)
-	rand.Read(b)
-	return host + "-" + strconv.Itoa(os.Getpid()) + "-" + hex.EncodeToString(b)
+func DefaultOwner() string { return leasework.Owner("") }
+
+// defaults fill the worker's zero settings.
+var defaults = leasework.Defaults{
+	Batch: DefaultBatch, Poll: DefaultPoll, Lease: DefaultLease, CallTimeout: DefaultCallTimeout,
+	MaxAttempts: DefaultMaxAttempts, BackoffBase: DefaultBackoffBase, BackoffMax: DefaultBackoffMax,
 }
 
 // withDefaults returns a copy with every zero field set, or an error for a
@@ -109,35 +80,9 @@ func (w *Worker) withDefaults() (*Worker, error) {
 	if c.Store == nil || c.Sender == nil || c.Locales == nil {
 		return nil, errors.New("notify: worker needs a store, a sender and the locales")
 	}
-	if c.Owner == "" {
-		c.Owner = DefaultOwner()
-	}
-	if c.Batch <= 0 {
-		c.Batch = DefaultBatch
-	}
-	if c.Poll <= 0 {
-		c.Poll = DefaultPoll
-	}
-	if c.CallTimeout <= 0 {
-		c.CallTimeout = DefaultCallTimeout
-	}
-	if c.Lease <= 0 {
-		c.Lease = max(DefaultLease, 4*c.CallTimeout)
-	}
-	if c.Lease < 2*c.CallTimeout {
-		return nil, fmt.Errorf("notify: lease %v must be at least twice the call timeout %v, or a slow call could outlive it and its message be sent twice", c.Lease, c.CallTimeout)
-	}
-	if c.MaxAttempts <= 0 {
-		c.MaxAttempts = DefaultMaxAttempts
-	}
-	if c.BackoffBase <= 0 {
-		c.BackoffBase = DefaultBackoffBase
-	}
-	if c.BackoffMax <= 0 {
-		c.BackoffMax = DefaultBackoffMax
-	}
-	if c.Log == nil {
-		c.Log = slog.New(slog.DiscardHandler)
+	var err error
+	if c.Settings, err = leasework.WithDefaults(c.Settings, defaults); err != nil {
+		return nil, fmt.Errorf("notify: %w", err)
 	}
 	if c.Now == nil {
 		c.Now = c.Store.Now
@@ -154,26 +99,8 @@ func (w *Worker) Run(ctx context.Context) error {
 	}
 	c.Log.Info("SMS worker started", "owner", c.Owner, "batch", c.Batch, "lease", c.Lease.String(), "call_timeout", c.CallTimeout.String())
 	defer c.Log.Info("SMS worker stopped", "owner", c.Owner)
-	t := time.NewTimer(0)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
-		n, err := c.runOnce(ctx)
-		switch {
-		case err != nil && ctx.Err() == nil:
-			c.Log.Error("SMS worker: claim failed", "err", err)
-			t.Reset(c.Poll)
-		case n == c.Batch:
-			// A full batch: more are probably due.
-			t.Reset(0)
-		default:
-			t.Reset(c.Poll)
-		}
-	}
+	leasework.Loop(ctx, &c.Settings, "SMS worker", c.runOnce)
+	return nil
 }
 
 // RunOnce claims one batch of due messages and handles them all, returning
@@ -196,25 +123,10 @@ func (w *Worker) runOnce(ctx context.Context) (int, error) {
 		}
 		w.lastPrune = time.Now()
 	}
-	// Nothing may be sent once the lease is too short for a whole call,
-	// measured on the monotonic clock from before the claim was asked for:
-	// the lease's end is fixed when the claim is built, and the statement
-	// may then wait for the database (SQLite's write lock) for a good part
-	// of it. Timing from the claim's return would let a call outlive the
-	// lease, and another worker send the message again.
-	claimed := time.Now()
-	msgs, err := w.Store.ClaimDue(ctx, w.Owner, w.Batch, w.Lease)
-	if err != nil {
-		return 0, err
-	}
-	sendBy := claimed.Add(w.Lease - w.CallTimeout - w.CallTimeout/2)
 	settings := &settingsCache{store: w.Store, m: map[int64]*booking.SMSSettings{}, allowed: map[int64][]string{}}
-	var wg sync.WaitGroup
-	for i := range msgs {
-		wg.Go(func() { w.handle(ctx, &msgs[i], settings, sendBy) })
-	}
-	wg.Wait()
-	return len(msgs), nil
+	return leasework.RunBatch(ctx, &w.Settings, w.Store.ClaimDue, func(ctx context.Context, m *booking.OutboxMessage, sendBy time.Time) {
+		w.handle(ctx, m, settings, sendBy)
+	})
 }
 
 // settingsCache loads each location's SMS settings once per batch.
@@ -267,7 +179,9 @@ type outcome struct {
 
 func (w *Worker) handle(ctx context.Context, m *booking.OutboxMessage, settings *settingsCache, sendBy time.Time) {
 	o := w.attempt(ctx, m, settings, sendBy)
-	rec, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	// Recorded even while shutting down: a message Twilio accepted must be
+	// marked sent, or another process would send it again.
+	rec, cancel := leasework.RecordContext(ctx)
 	defer cancel()
 	log := w.Log.With("outbox_id", m.ID, "kind", m.Kind, "attempt", m.Attempts)
 	var err error
@@ -372,23 +286,9 @@ func (w *Worker) staleReminder(ctx context.Context, m *booking.OutboxMessage, no
 // retry schedules the next attempt after a passing failure, or gives up
 // after MaxAttempts.
 func (w *Worker) retry(m *booking.OutboxMessage, now time.Time, err error) outcome {
-	if m.Attempts >= w.MaxAttempts {
-		return outcome{fail: fmt.Sprintf("gave up after %d attempts: %v", m.Attempts, err)}
+	at, giveUp := leasework.Retry(&w.Settings, m.Attempts, now, err)
+	if giveUp != "" {
+		return outcome{fail: giveUp}
 	}
-	return outcome{retryAt: now.Add(w.backoff(m.Attempts)), reason: err.Error()}
-}
-
-// backoff is the wait after the attempt-th failure: full jitter over an
-// exponential ceiling.
-func (w *Worker) backoff(attempt int) time.Duration {
-	ceiling := w.BackoffMax
-	if attempt >= 1 && attempt < 40 {
-		if d := w.BackoffBase << (attempt - 1); d > 0 && d < ceiling {
-			ceiling = d
-		}
-	}
-	if ceiling <= 0 {
-		return 0
-	}
-	return mrand.N(ceiling)
+	return outcome{retryAt: at, reason: err.Error()}
 }

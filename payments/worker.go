@@ -4,14 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
-	mrand "math/rand/v2"
-	"os"
 	"strconv"
-	"sync"
 	"time"
 
 	"groupbook/booking"
+	"groupbook/leasework"
 )
 
 // Worker defaults, used for zero fields.
@@ -23,12 +20,6 @@ const (
 	DefaultBackoffBase = 30 * time.Second
 	DefaultBackoffMax  = 1 * time.Hour
 )
-
-// recordTimeout bounds writing a job's result. It is detached from the
-// worker's context: a refund Stripe made must be recorded even while the
-// server shuts down (though the idempotency key makes a second attempt
-// harmless anyway).
-const recordTimeout = 10 * time.Second
 
 // Worker runs the jobs of online payment (booking.Job): releasing holds
 // that ran out, expiring superseded Checkout Sessions at Stripe, and
@@ -43,75 +34,32 @@ type Worker struct {
 	// Provider is Stripe; nil when it is not configured, then holds still
 	// expire and Stripe's jobs wait (retried, then failed, shown to staff).
 	Provider Provider
-	// Owner names this worker in the leases (default: host, pid, random).
-	Owner string
-	// Batch is how many jobs one claim takes; they run concurrently.
-	Batch int
-	// Lease is how long a claimed job is this worker's alone; it must be
-	// at least twice CallTimeout (Run refuses less).
-	Lease time.Duration
-	// Poll is the pause between claims when there was nothing to do.
-	Poll time.Duration
-	// CallTimeout bounds one call to Stripe.
-	CallTimeout time.Duration
-	// MaxAttempts is how many passing failures a job gets before it is
-	// failed. With the default backoff, 12 attempts span about a day.
-	MaxAttempts int
-	// BackoffBase and BackoffMax shape the wait before attempt n+1: a
-	// random time up to min(BackoffMax, BackoffBase·2^(n-1)) ("full
-	// jitter"), so jobs that failed together (Stripe down) do not retry
-	// together.
-	BackoffBase, BackoffMax time.Duration
-	Log                     *slog.Logger
+	// Settings are the lease, batch, timeout and retry settings;
+	// CallTimeout bounds one call to Stripe, and with the default backoff
+	// the default MaxAttempts span about a day.
+	leasework.Settings
 	// Now is the clock for retry times; it must be the store's clock,
 	// which judges them (default Store.Now).
 	Now func() time.Time
 }
 
-// defaultOwner names a worker uniquely: host and pid say which process
-// holds a lease; the random part keeps two workers of a process apart.
-func defaultOwner() string {
-	host, err := os.Hostname()
-	if err != nil || host == "" {
-		host = "unknown"
-	}
-	return fmt.Sprintf("%s-%d-pay-%08x", host, os.Getpid(), mrand.Uint32())
+// defaults fill the worker's zero settings; "pay" in the owner's name
+// tells its leases from the SMS worker's.
+var defaults = leasework.Defaults{
+	OwnerTag: "pay", Batch: DefaultBatch, Poll: DefaultPoll, Lease: DefaultLease, CallTimeout: DefaultCallTimeout,
+	MaxAttempts: DefaultMaxAttempts, BackoffBase: DefaultBackoffBase, BackoffMax: DefaultBackoffMax,
 }
 
+// withDefaults returns a copy with every zero field set, or an error for a
+// setting that would break the guarantees.
 func (w *Worker) withDefaults() (*Worker, error) {
 	c := *w
 	if c.Store == nil {
 		return nil, errors.New("payments: worker needs a store")
 	}
-	if c.Owner == "" {
-		c.Owner = defaultOwner()
-	}
-	if c.Batch <= 0 {
-		c.Batch = DefaultBatch
-	}
-	if c.Poll <= 0 {
-		c.Poll = DefaultPoll
-	}
-	if c.CallTimeout <= 0 {
-		c.CallTimeout = DefaultCallTimeout
-	}
-	if c.Lease <= 0 {
-		c.Lease = max(DefaultLease, 4*c.CallTimeout)
-	}
-	if c.Lease < 2*c.CallTimeout {
-		return nil, fmt.Errorf("payments: lease %v must be at least twice the call timeout %v", c.Lease, c.CallTimeout)
-	}
-	if c.MaxAttempts <= 0 {
-		c.MaxAttempts = DefaultMaxAttempts
-	}
-	if c.BackoffBase <= 0 {
-		c.BackoffBase = DefaultBackoffBase
-	}
-	if c.BackoffMax <= 0 {
-		c.BackoffMax = DefaultBackoffMax
-	}
-	if c.Log == nil {
-		c.Log = slog.New(slog.DiscardHandler)
+	var err error
+	if c.Settings, err = leasework.WithDefaults(c.Settings, defaults); err != nil {
+		return nil, fmt.Errorf("payments: %w", err)
 	}
 	if c.Now == nil {
 		c.Now = c.Store.Now
@@ -128,25 +76,8 @@ func (w *Worker) Run(ctx context.Context) error {
 	}
 	c.Log.Info("payment job worker started", "owner", c.Owner, "stripe", c.Provider != nil)
 	defer c.Log.Info("payment job worker stopped", "owner", c.Owner)
-	t := time.NewTimer(0)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
-		n, err := c.runOnce(ctx)
-		switch {
-		case err != nil && ctx.Err() == nil:
-			c.Log.Error("payment job worker: claim failed", "err", err)
-			t.Reset(c.Poll)
-		case n == c.Batch:
-			t.Reset(0)
-		default:
-			t.Reset(c.Poll)
-		}
-	}
+	leasework.Loop(ctx, &c.Settings, "payment job worker", c.runOnce)
+	return nil
 }
 
 // RunOnce claims one batch of due jobs and handles them all, returning
@@ -160,23 +91,7 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 }
 
 func (w *Worker) runOnce(ctx context.Context) (int, error) {
-	if err := ctx.Err(); err != nil {
-		return 0, err
-	}
-	// As in the SMS worker: no call may start once the lease, counted
-	// from before the claim was asked for, is too short for a whole call.
-	claimed := time.Now()
-	jobs, err := w.Store.ClaimJobs(ctx, w.Owner, w.Batch, w.Lease)
-	if err != nil {
-		return 0, err
-	}
-	callBy := claimed.Add(w.Lease - w.CallTimeout - w.CallTimeout/2)
-	var wg sync.WaitGroup
-	for i := range jobs {
-		wg.Go(func() { w.handle(ctx, &jobs[i], callBy) })
-	}
-	wg.Wait()
-	return len(jobs), nil
+	return leasework.RunBatch(ctx, &w.Settings, w.Store.ClaimJobs, w.handle)
 }
 
 // result is what became of one job.
@@ -192,7 +107,9 @@ type result struct {
 
 func (w *Worker) handle(ctx context.Context, j *booking.Job, callBy time.Time) {
 	r := w.attempt(ctx, j, callBy)
-	rec, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	// Recorded even while shutting down: a refund Stripe made must be
+	// recorded (though its idempotency key makes a second attempt harmless).
+	rec, cancel := leasework.RecordContext(ctx)
 	defer cancel()
 	log := w.Log.With("job_id", j.ID, "kind", j.Kind, "ref_id", j.RefID, "attempt", j.Attempts)
 	var err error
@@ -279,7 +196,7 @@ func (w *Worker) expireCheckout(ctx context.Context, j *booking.Job, now, callBy
 	default:
 		return result{fail: err.Error()}
 	}
-	rec, cancelRec := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	rec, cancelRec := leasework.RecordContext(ctx)
 	defer cancelRec()
 	if err := w.Store.CheckoutExpired(rec, p.ID); err != nil {
 		return w.retry(j, now, fmt.Errorf("record expired session: %w", err))
@@ -336,7 +253,7 @@ func (w *Worker) refund(ctx context.Context, j *booking.Job, now, callBy time.Ti
 	default:
 		return result{fail: err.Error(), refundFailed: r.Entry.ID}
 	}
-	rec, cancelRec := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	rec, cancelRec := leasework.RecordContext(ctx)
 	defer cancelRec()
 	if err := w.Store.RefundSucceeded(rec, r.Entry.ID, id); err != nil {
 		// Refunded at Stripe, not recorded: the retry sends the same key
@@ -350,23 +267,9 @@ func (w *Worker) refund(ctx context.Context, j *booking.Job, now, callBy time.Ti
 // retry schedules the next attempt after a passing failure, or gives up
 // after MaxAttempts (ClaimJobs counts the attempts).
 func (w *Worker) retry(j *booking.Job, now time.Time, err error) result {
-	if j.Attempts >= w.MaxAttempts {
-		return result{fail: fmt.Sprintf("gave up after %d attempts: %v", j.Attempts, err)}
+	at, giveUp := leasework.Retry(&w.Settings, j.Attempts, now, err)
+	if giveUp != "" {
+		return result{fail: giveUp}
 	}
-	return result{retryAt: now.Add(w.backoff(j.Attempts)), reason: err.Error()}
-}
-
-// backoff is the wait after the attempt-th failure: full jitter over an
-// exponential ceiling.
-func (w *Worker) backoff(attempt int) time.Duration {
-	ceiling := w.BackoffMax
-	if attempt >= 1 && attempt < 40 {
-		if d := w.BackoffBase << (attempt - 1); d > 0 && d < ceiling {
-			ceiling = d
-		}
-	}
-	if ceiling <= 0 {
-		return 0
-	}
-	return mrand.N(ceiling)
+	return result{retryAt: at, reason: err.Error()}
 }
