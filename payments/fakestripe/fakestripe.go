@@ -4,6 +4,17 @@
 // Stripe's and retried like Stripe's. The real stripe-go client talks to
 // it through payments.Config.APIURL. It is a normal package, not a _test
 // file, because handler, browser and command tests all use it.
+//
+//	f := fakestripe.New(fakestripe.Options{WebhookURL: srv.URL + "/hooks/stripe", Now: store.Now})
+//	defer f.Close()
+//	p := payments.NewStripe(payments.Config{SecretKey: f.SecretKey(), APIURL: f.URL()})
+//	// ... the code under test opens a session; the client pays:
+//	ev, _ := f.Pay(sessionID) // or POST the session's URL, as a browser would
+//	f.Wait(ctx, func() bool { return f.Delivered(ev.ID) })
+//
+// Faults: f.Fail("/v1/refunds", 2, fakestripe.Fault429) makes the next two
+// refund calls answer 429. Events for tests to post themselves:
+// f.EventPayload(id, type, session) and f.Sign(payload).
 package fakestripe
 
 import (
@@ -14,7 +25,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -370,11 +380,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// signHeader signs payload as Stripe does, at t.
-func signHeader(payload []byte, secret string, t time.Time) string {
-	return webhookHeader(payload, secret, t)
-}
-
 // post delivers one attempt; it returns the status (0 with an error when
 // there was no answer).
 func (s *Server) post(ctx context.Context, u string, payload []byte) (int, error) {
@@ -384,7 +389,7 @@ func (s *Server) post(ctx context.Context, u string, payload []byte) (int, error
 	}
 	req.Header.Set("Content-Type", "application/json; charset=utf-8")
 	req.Header.Set("User-Agent", "Stripe/1.0 (+https://stripe.com/docs/webhooks)")
-	req.Header.Set("Stripe-Signature", signHeader(payload, s.opt.WebhookSecret, s.opt.Now()))
+	req.Header.Set("Stripe-Signature", webhookHeader(payload, s.opt.WebhookSecret, s.opt.Now()))
 	resp, err := s.http.Do(req)
 	if err != nil {
 		return 0, err
@@ -392,9 +397,6 @@ func (s *Server) post(ctx context.Context, u string, payload []byte) (int, error
 	defer resp.Body.Close()
 	return resp.StatusCode, nil
 }
-
-// itoa is strconv.FormatInt for ids.
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // writeJSON writes v with status.
 func writeJSON(w http.ResponseWriter, status int, v any) []byte {
