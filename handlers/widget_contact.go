@@ -21,6 +21,9 @@ type widgetContactPage struct {
 	// SMSOn: the location sends SMS, so the booking confirmation goes to
 	// the phone given here; only then does the form say so.
 	SMSOn bool
+	// PassOffer tells of a pass on sale online that costs less than the
+	// selection ("" when none): the next step offers to buy it.
+	PassOffer string
 }
 
 // widgetSummary is the selection as the contact and payment steps show
@@ -103,6 +106,10 @@ func (h *widgetHandlers) showContact(c *gin.Context, v *widgetView, status int, 
 	}
 	p.SMSOn = sms.Enabled
 	if p.widgetSummary, err = h.summary(c, v, sel); err != nil {
+		h.serverError(c, err)
+		return
+	}
+	if p.PassOffer, err = h.passOffer(c, v, sel); err != nil {
 		h.serverError(c, err)
 		return
 	}

@@ -248,3 +248,23 @@ func holdMinutes(loc *booking.Location) int {
 	}
 	return loc.PaymentHoldMin
 }
+
+// passOffer is the contact step's word on a pass on sale online that
+// would pay for the selection for less (the cheapest; "" when none, or
+// without online payment, or on a link that takes passes the client has).
+func (h *widgetHandlers) passOffer(c *gin.Context, v *widgetView, sel *widget.Selection) (string, error) {
+	if !h.onlineOn() || v.Link.PaymentMode == booking.PayPassRequired {
+		return "", nil
+	}
+	types, err := h.flow.OnlinePassTypes(c.Request.Context(), v.Link, v.Cat, sel)
+	if err != nil || len(types) == 0 {
+		return "", err
+	}
+	best := types[0]
+	for _, t := range types[1:] {
+		if t.PriceMinor < best.PriceMinor {
+			best = t
+		}
+	}
+	return v.L.T("widget_online_pass_offer", map[string]any{"Name": best.Name, "Price": v.L.Money(best.PriceMinor, best.Currency)}), nil
+}

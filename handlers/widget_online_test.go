@@ -413,8 +413,8 @@ func TestWidgetOnlineExpired(t *testing.T) {
 }
 
 // TestWidgetBuyPassOnline: on a link paid at the studio, with a pass type
-// on sale online that costs less than the selection, the payment step
-// offers buying it beside the studio; choosing it holds the seats and
+// on sale online that costs less than the selection, the contact step
+// says so and the payment step offers buying it beside the studio; choosing it holds the seats and
 // opens a session of one line, the pass at its price. The pass exists only
 // after the webhook, which books the selection with it: the manage page
 // then names the pass and what is left on it.
@@ -429,6 +429,10 @@ func TestWidgetBuyPassOnline(t *testing.T) {
 		})
 		if err != nil {
 			t.Fatal(err)
+		}
+		ct := e.contactForm(&evs[0], "2", &evs[2])
+		if got := plain(ct.text("[data-gb-pass-offer]")); got != "Cheaper with a pass: “10 Yoga classes” costs 10,000 HUF. You can buy it online on the next step and book with it." {
+			t.Errorf("contact step pass offer %q", got)
 		}
 		step := e.submitContact("2", &evs[0], &evs[2])
 		if step.code != http.StatusOK || step.doc.Find("form.gb-pay").Length() != 1 {
