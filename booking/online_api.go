@@ -307,6 +307,7 @@ type PaymentFilter struct {
 	From, To   time.Time // [From, To)
 	Method     string    // "", "online", "cash", "card", "other", "pass_sale"
 	Status     string    // "", "paid", "refunded", "refund_pending", "refund_failed", "flagged"
+	ClientID   int64     // 0: every client
 }
 
 // PaymentRow is one row of the Payments page: money taken or given back.

@@ -58,8 +58,8 @@ func (s *Store) Payments(ctx context.Context, f PaymentFilter) ([]PaymentRow, er
 			LEFT JOIN events AS ev ON ev.id = b.event_id
 			LEFT JOIN services AS svc ON svc.id = ev.service_id
 			LEFT JOIN pass_types AS pt ON pt.id = p.pass_type_id AND p.purpose = 'pass'
-			WHERE e.location_id = ? AND e.created_at >= ? AND e.created_at < ?`,
-			f.LocationID, f.From.UTC(), f.To.UTC()).Scan(ctx, &rows)
+			WHERE e.location_id = ? AND e.created_at >= ? AND e.created_at < ? AND (? = 0 OR c.id = ?)`,
+			f.LocationID, f.From.UTC(), f.To.UTC(), f.ClientID, f.ClientID).Scan(ctx, &rows)
 		if err != nil {
 			return nil, fmt.Errorf("payments ledger: %w", err)
 		}
@@ -78,8 +78,8 @@ func (s *Store) Payments(ctx context.Context, f PaymentFilter) ([]PaymentRow, er
 			JOIN clients AS c ON c.id = b.client_id
 			JOIN events AS ev ON ev.id = b.event_id
 			JOIN services AS svc ON svc.id = ev.service_id
-			WHERE b.location_id = ? AND b.payment = ? AND b.paid_at >= ? AND b.paid_at < ?`,
-			f.LocationID, PaymentDesk, f.From.UTC(), f.To.UTC()).Scan(ctx, &rows)
+			WHERE b.location_id = ? AND b.payment = ? AND b.paid_at >= ? AND b.paid_at < ? AND (? = 0 OR c.id = ?)`,
+			f.LocationID, PaymentDesk, f.From.UTC(), f.To.UTC(), f.ClientID, f.ClientID).Scan(ctx, &rows)
 		if err != nil {
 			return nil, fmt.Errorf("payments at the desk: %w", err)
 		}
@@ -98,8 +98,8 @@ func (s *Store) Payments(ctx context.Context, f PaymentFilter) ([]PaymentRow, er
 			JOIN client_passes AS cp ON cp.id = pe.pass_id
 			JOIN clients AS c ON c.id = cp.client_id
 			WHERE pe.location_id = ? AND pe.kind = ? AND pe.method IN ('cash', 'card', 'other') AND pe.amount_minor > 0
-			AND pe.created_at >= ? AND pe.created_at < ?`,
-			ReasonPassSale, f.LocationID, EntrySale, f.From.UTC(), f.To.UTC()).Scan(ctx, &rows)
+			AND pe.created_at >= ? AND pe.created_at < ? AND (? = 0 OR c.id = ?)`,
+			ReasonPassSale, f.LocationID, EntrySale, f.From.UTC(), f.To.UTC(), f.ClientID, f.ClientID).Scan(ctx, &rows)
 		if err != nil {
 			return nil, fmt.Errorf("pass sales: %w", err)
 		}

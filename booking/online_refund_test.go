@@ -402,6 +402,21 @@ func TestPaymentsList(t *testing.T) {
 		if r := rows[0]; r.StripeID != fmt.Sprintf("pi_%d", c.Payment.ID) || r.What != "Yoga" || r.Start == nil || r.AmountMinor != 350000 {
 			t.Fatalf("charge row %+v", r)
 		}
+		// One client's payments: the first client's online charge and
+		// refund, the second's desk payment and pass sale.
+		for client, want := range map[int64]int{res.Client.ID: 2, desk.Client.ID: 2, desk.Client.ID + res.Client.ID + 100: 0} {
+			fl := all
+			fl.ClientID = client
+			rows, err := f.Store.Payments(ctx, fl)
+			if err != nil || len(rows) != want {
+				t.Errorf("client %d: %d rows, want %d (%v)", client, len(rows), want, err)
+			}
+			for _, r := range rows {
+				if r.ClientID != client {
+					t.Errorf("client %d filter gave a row of client %d", client, r.ClientID)
+				}
+			}
+		}
 		out := all
 		out.From, out.To = f.Now.Add(time.Hour), f.Now.Add(2*time.Hour)
 		if rows, _ := f.Store.Payments(ctx, out); len(rows) != 0 {

@@ -58,18 +58,16 @@ func (h *adminHandlers) attachClientMoney(ctx context.Context, v *adminView, p *
 	if !online && !h.onlineOn() {
 		return nil
 	}
-	// The core filters by location, dates and method; the client is picked
-	// here. All of the client's time at the studio: from their first day.
+	// All of the client's time at the studio: from their first day.
 	all, err := h.store.Payments(ctx, booking.PaymentFilter{
-		LocationID: v.Location.ID, From: p.Client.CreatedAt.Add(-24 * time.Hour), To: h.store.Clock().AddDate(0, 0, 1), Method: paymentsOnline,
+		LocationID: v.Location.ID, ClientID: p.Client.ID, Method: paymentsOnline,
+		From: p.Client.CreatedAt.Add(-24 * time.Hour), To: h.store.Clock().AddDate(0, 0, 1),
 	})
 	if err != nil {
 		return err
 	}
 	for _, r := range all {
-		if r.ClientID == p.Client.ID {
-			p.Online = append(p.Online, newPaymentsRow(L, r, zone))
-		}
+		p.Online = append(p.Online, newPaymentsRow(L, r, zone))
 	}
 	return nil
 }
