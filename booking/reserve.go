@@ -94,6 +94,11 @@ func (s *Store) Reserve(ctx context.Context, req ReserveRequest) (*Reservation, 
 		// A pass pays at once, a hold waits for money: never both.
 		return nil, fmt.Errorf("hold %v with pass %d, buying %d: %w", req.Hold, req.PassID, req.BuyPassTypeID, ErrPassNotForSale)
 	}
+	if req.Hold && req.Link != nil {
+		if err := s.admitHoldAddress(ctx, req.ClientIP); err != nil {
+			return nil, err
+		}
+	}
 	if req.Key == "" {
 		req.Key = "staff-" + newToken()
 	}
@@ -278,6 +283,11 @@ func (s *Store) reserveTx(ctx context.Context, tx bun.Tx, req *ReserveRequest, f
 		}
 		if hold != nil && !req.Hold {
 			return nil, ErrPaymentRequired
+		}
+		if hold != nil {
+			if err := checkActiveHolds(ctx, tx, req.LocationID, client.ID, g.ID); err != nil {
+				return nil, err
+			}
 		}
 	}
 	var pass *ClientPass

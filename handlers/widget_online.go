@@ -179,6 +179,9 @@ func (h *widgetHandlers) holdAndPay(c *gin.Context, v *widgetView, sel *widget.S
 	var re *booking.ReserveError
 	switch {
 	case err == nil:
+	case errors.Is(err, booking.ErrTooManyHolds):
+		h.tooManyHolds(c, v, sel, form)
+		return
 	case errors.Is(err, booking.ErrPassNotForSale):
 		h.log.Info("widget pass purchase refused", "err", err, "request_id", RequestID(c))
 		h.payRefused(c, v, sel, form, phone, "", v.L.T("widget_online_pass_unavailable"))
@@ -216,6 +219,17 @@ func (h *widgetHandlers) holdAndPay(c *gin.Context, v *widgetView, sel *widget.S
 		return
 	}
 	c.Redirect(http.StatusSeeOther, v.URL("/m/"+token, "new", "1"))
+}
+
+// tooManyHolds refuses a hold beyond the client's or the address's
+// limit (booking.MaxActiveHolds, MaxHoldsPerAddress): nothing is held, and
+// the contact step comes back saying why, with 429 and a new request key.
+func (h *widgetHandlers) tooManyHolds(c *gin.Context, v *widgetView, sel *widget.Selection, form widget.ContactInput) {
+	h.log.Info("widget hold refused: too many awaiting payment", "link", v.Link.ID, "request_id", RequestID(c))
+	sel.Key = ""
+	v.alert("error", v.L.T("widget_online_too_many_holds"))
+	c.Header("Retry-After", strconv.Itoa(holdMinutes(v.Cat.Location)*60))
+	h.showContact(c, v, http.StatusTooManyRequests, sel, form)
 }
 
 // onlineChoices fills in the payment step's online choices.

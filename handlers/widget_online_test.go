@@ -637,3 +637,33 @@ func TestWidgetOnlinePayForm(t *testing.T) {
 		}
 	})
 }
+
+// TestWidgetOnlineTooManyHolds: a client already holding
+// booking.MaxActiveHolds bookings that wait for payment cannot hold more
+// seats: 429, the contact step says why, nothing held, no session opened.
+func TestWidgetOnlineTooManyHolds(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		e := newOnlineEnv(t, db, booking.PayOnline, nil)
+		evs := tueThuYoga(t, e.widgetEnv, 10)
+		for i := range booking.MaxActiveHolds {
+			tokenOf(t, e.submitContact("1", &evs[i]))
+		}
+		before, sessions := e.bookings(), len(e.stripe.Sessions())
+		p := e.submitContact("1", &evs[booking.MaxActiveHolds])
+		if p.code != http.StatusTooManyRequests {
+			t.Fatalf("status %d, want 429\n%s", p.code, p.body)
+		}
+		if got := p.text(".gb-alert--error"); !strings.Contains(got, "Too many bookings are waiting for payment") {
+			t.Errorf("alert %q", got)
+		}
+		if p.hdr.Get("Retry-After") == "" {
+			t.Error("no Retry-After")
+		}
+		if n := e.bookings(); n != before {
+			t.Errorf("%d bookings after the refusal, %d before", n, before)
+		}
+		if n := len(e.stripe.Sessions()); n != sessions {
+			t.Errorf("%d sessions opened, %d before", n, sessions)
+		}
+	})
+}
