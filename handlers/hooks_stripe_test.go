@@ -54,41 +54,19 @@ func newStripeEnv(t *testing.T, db *bun.DB) *stripeEnv {
 // Session at the fake, as the widget does.
 func (e *stripeEnv) hold(t *testing.T, client, seats int) (*booking.Reservation, *booking.Checkout, *payments.Session) {
 	t.Helper()
-	ctx := context.Background()
 	ev := e.f.YogaEvents(t, 1, 10)[0]
-	res, err := e.f.Store.Reserve(ctx, booking.ReserveRequest{
-		LocationID: e.f.Location.ID, Link: e.link, Key: "hold-" + strconv.Itoa(client), EventIDs: []int64{ev.ID},
-		Seats: seats, Client: booktest.Client(client), Lang: "en", Hold: true,
-	})
+	res, co, s, err := fakestripe.HoldOne(context.Background(), e.f.Store, e.pay, e.link, booktest.Client(client), "hold-"+strconv.Itoa(client), ev.ID, seats, hookBase)
 	if err != nil {
 		t.Fatal(err)
 	}
-	co, s := e.checkout(t, res.Group.Token)
 	return res, co, s
 }
 
 // checkout opens a (new) Checkout Session for a held group.
 func (e *stripeEnv) checkout(t *testing.T, token string) (*booking.Checkout, *payments.Session) {
 	t.Helper()
-	ctx := context.Background()
-	co, err := e.f.Store.NewCheckout(ctx, token)
+	co, s, err := fakestripe.OpenCheckout(context.Background(), e.f.Store, e.pay, token, hookBase)
 	if err != nil {
-		t.Fatal(err)
-	}
-	req := payments.CheckoutRequest{
-		IdempotencyKey: co.Payment.IdempotencyKey, Currency: co.Payment.Currency,
-		SuccessURL: hookBase + "/m/" + token + "?paid=1", CancelURL: hookBase + "/m/" + token,
-		ExpiresAt: e.f.Now.Add(31 * time.Minute),
-		Metadata:  map[string]string{payments.MetadataPayment: strconv.FormatInt(co.Payment.ID, 10)},
-	}
-	for _, l := range co.Lines {
-		req.Lines = append(req.Lines, payments.Line{Name: l.Service, UnitAmount: l.UnitMinor, Quantity: int64(l.Quantity)})
-	}
-	s, err := e.pay.CreateCheckout(ctx, req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.f.Store.CheckoutOpened(ctx, co.Payment.ID, s.ID, s.URL); err != nil {
 		t.Fatal(err)
 	}
 	return co, s

@@ -45,41 +45,23 @@ func (e *payEnv) worker() *payments.Worker {
 	return &payments.Worker{Store: e.f.Store, Provider: e.pay, BackoffBase: time.Nanosecond, BackoffMax: time.Nanosecond, CallTimeout: 500 * time.Millisecond, Lease: 5 * time.Second}
 }
 
-// hold takes seats for an online payment and opens its session.
+// hold books seats held for an online payment and opens their Checkout
+// Session at the fake, as the widget does.
 func (e *payEnv) hold(t *testing.T, client, seats int) (*booking.Reservation, *booking.Checkout, *payments.Session) {
 	t.Helper()
 	ev := e.f.YogaEvents(t, 1, 10)[0]
-	res, err := e.f.Store.Reserve(context.Background(), booking.ReserveRequest{
-		LocationID: e.f.Location.ID, Link: e.link, Key: "hold-" + strconv.Itoa(client), EventIDs: []int64{ev.ID},
-		Seats: seats, Client: booktest.Client(client), Lang: "en", Hold: true,
-	})
+	res, co, s, err := fakestripe.HoldOne(context.Background(), e.f.Store, e.pay, e.link, booktest.Client(client), "hold-"+strconv.Itoa(client), ev.ID, seats, "https://book.example.com")
 	if err != nil {
 		t.Fatal(err)
 	}
-	co, s := e.checkout(t, res.Group.Token)
 	return res, co, s
 }
 
+// checkout opens a (new) Checkout Session for a held group.
 func (e *payEnv) checkout(t *testing.T, token string) (*booking.Checkout, *payments.Session) {
 	t.Helper()
-	ctx := context.Background()
-	co, err := e.f.Store.NewCheckout(ctx, token)
+	co, s, err := fakestripe.OpenCheckout(context.Background(), e.f.Store, e.pay, token, "https://book.example.com")
 	if err != nil {
-		t.Fatal(err)
-	}
-	req := payments.CheckoutRequest{
-		IdempotencyKey: co.Payment.IdempotencyKey, Currency: co.Payment.Currency,
-		SuccessURL: "https://book.example.com/m/" + token + "?paid=1", ExpiresAt: e.f.Now.Add(31 * time.Minute),
-		Metadata: map[string]string{payments.MetadataPayment: strconv.FormatInt(co.Payment.ID, 10)},
-	}
-	for _, l := range co.Lines {
-		req.Lines = append(req.Lines, payments.Line{Name: l.Service, UnitAmount: l.UnitMinor, Quantity: int64(l.Quantity)})
-	}
-	s, err := e.pay.CreateCheckout(ctx, req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.f.Store.CheckoutOpened(ctx, co.Payment.ID, s.ID, s.URL); err != nil {
 		t.Fatal(err)
 	}
 	return co, s
