@@ -100,6 +100,9 @@ func (s *Store) cancel(ctx context.Context, bookingID int64, by string, origin *
 		if err := queueCancelled(ctx, tx, b, ev, by, origin, now); err != nil {
 			return err
 		}
+		if err := s.offerFreed(ctx, tx, b.EventID, now); err != nil {
+			return err
+		}
 		out = b
 		return nil
 	})
@@ -110,18 +113,18 @@ func (s *Store) cancel(ctx context.Context, bookingID int64, by string, origin *
 // and drops its reminder. origin is the widget client who cancelled, nil
 // for staff.
 func queueCancelled(ctx context.Context, tx bun.Tx, b *Booking, ev *Event, by string, origin *smsOrigin, now time.Time) error {
-	return queueAboutBooking(ctx, tx, b, ev, now, func(w *outboxWriter, phone string, p MessagePayload) error {
+	return queueAboutBooking(ctx, tx, b, ev, now, func(w *outboxWriter, to recipient, p MessagePayload) error {
 		p.By = by
 		w.origin = origin
-		return w.add(ctx, SMSCancelled, phone, b.Lang, b.GroupID, b.ID, p, now)
+		return w.add(ctx, SMSCancelled, to, b.Lang, b.GroupID, b.ID, p, now)
 	})
 }
 
 // queueAboutBooking prepares a message about one booking (now of event
 // ev): its pending reminder is dropped, and send gets the writer, the
-// client's phone and a payload holding the booking. Nothing happens when
+// client's contacts and a payload holding the booking. Nothing happens when
 // the location has SMS off.
-func queueAboutBooking(ctx context.Context, tx bun.Tx, b *Booking, ev *Event, now time.Time, send func(*outboxWriter, string, MessagePayload) error) error {
+func queueAboutBooking(ctx context.Context, tx bun.Tx, b *Booking, ev *Event, now time.Time, send func(*outboxWriter, recipient, MessagePayload) error) error {
 	w, err := newOutboxWriter(ctx, tx, b.LocationID, now)
 	if err != nil || !w.on() {
 		return err
@@ -129,7 +132,7 @@ func queueAboutBooking(ctx context.Context, tx bun.Tx, b *Booking, ev *Event, no
 	if err := w.skipReminders(ctx, b.ID); err != nil {
 		return err
 	}
-	phone, err := clientPhone(ctx, tx, b.ClientID)
+	to, err := clientContact(ctx, tx, b.ClientID)
 	if err != nil {
 		return err
 	}
@@ -137,7 +140,7 @@ func queueAboutBooking(ctx context.Context, tx bun.Tx, b *Booking, ev *Event, no
 	if err != nil {
 		return err
 	}
-	return send(w, phone, MessagePayload{Items: []MessageItem{it}, Token: w.token(ctx, b.GroupID)})
+	return send(w, to, MessagePayload{Items: []MessageItem{it}, Token: w.token(ctx, b.GroupID)})
 }
 
 // lockBooking locks the booking's event (and any extra events, all in id

@@ -67,6 +67,9 @@ func (s *Store) MoveBooking(ctx context.Context, bookingID, toEventID int64) (*B
 		if err := queueMoved(ctx, tx, b, from, to, b.UpdatedAt); err != nil {
 			return err
 		}
+		if err := s.offerFreed(ctx, tx, from.ID, b.UpdatedAt); err != nil {
+			return err
+		}
 		out = b
 		return nil
 	})
@@ -104,9 +107,15 @@ func (s *Store) ChangeSeats(ctx context.Context, bookingID int64, seats int) (*B
 				return err
 			}
 		}
+		freed := seats < b.Seats
 		b.Seats, b.UpdatedAt = seats, s.now()
 		if _, err := tx.NewUpdate().Model(b).WherePK().Column("seats", "updated_at").Exec(ctx); err != nil {
 			return fmt.Errorf("change seats of booking %d: %w", bookingID, err)
+		}
+		if freed {
+			if err := s.offerFreed(ctx, tx, b.EventID, b.UpdatedAt); err != nil {
+				return err
+			}
 		}
 		out = b
 		return nil
@@ -181,12 +190,12 @@ func (s *Store) EventBookings(ctx context.Context, eventID int64) ([]Booking, er
 
 // queueMoved tells the client the booking's new time and moves its reminder.
 func queueMoved(ctx context.Context, tx bun.Tx, b *Booking, from, to *Event, now time.Time) error {
-	return queueAboutBooking(ctx, tx, b, to, now, func(w *outboxWriter, phone string, p MessagePayload) error {
+	return queueAboutBooking(ctx, tx, b, to, now, func(w *outboxWriter, rc recipient, p MessagePayload) error {
 		old := from.StartsAt.UTC()
 		p.From = &old
-		if err := w.add(ctx, SMSMoved, phone, b.Lang, b.GroupID, b.ID, p, now); err != nil {
+		if err := w.add(ctx, SMSMoved, rc, b.Lang, b.GroupID, b.ID, p, now); err != nil {
 			return err
 		}
-		return w.reminder(ctx, phone, b, to)
+		return w.reminder(ctx, rc, b, to)
 	})
 }

@@ -26,6 +26,9 @@ type EventInput struct {
 	Color        string
 	Category     string
 	Comment      string
+	// MinAttendees overrides the service's minimum for this event (nil:
+	// the service's; min_attendees.go).
+	MinAttendees *int
 }
 
 // checkServiceMember loads the service and team member and checks both belong
@@ -149,9 +152,15 @@ func (s *Store) UpdateEvent(ctx context.Context, id int64, in EventInput) (*Even
 		if newStart := in.StartsAt.UTC().Truncate(time.Minute); !newStart.Equal(ev.StartsAt) {
 			moved := *ev
 			moved.StartsAt = newStart
-			return rescheduleReminders(ctx, tx, &moved, s.now())
+			if err := rescheduleReminders(ctx, tx, &moved, s.now()); err != nil {
+				return err
+			}
+			// A new time is a new decision on its minimum attendees.
+			if _, err := tx.NewUpdate().Model((*Event)(nil)).Set("min_state = ?", MinUndecided).Where("id = ?", id).Exec(ctx); err != nil {
+				return fmt.Errorf("reset minimum decision of event %d: %w", id, err)
+			}
 		}
-		return nil
+		return s.offerFreed(ctx, tx, id, s.now())
 	})
 	if err != nil {
 		return nil, err
@@ -174,11 +183,11 @@ func rescheduleReminders(ctx context.Context, tx bun.Tx, ev *Event, now time.Tim
 		if err := w.skipReminders(ctx, bookings[i].ID); err != nil {
 			return err
 		}
-		phone, err := clientPhone(ctx, tx, bookings[i].ClientID)
+		to, err := clientContact(ctx, tx, bookings[i].ClientID)
 		if err != nil {
 			return err
 		}
-		if err := w.reminder(ctx, phone, &bookings[i], ev); err != nil {
+		if err := w.reminder(ctx, to, &bookings[i], ev); err != nil {
 			return err
 		}
 	}
@@ -192,16 +201,26 @@ func (s *Store) SetCapacity(ctx context.Context, id int64, capacity int) error {
 	if capacity <= 0 {
 		return FieldErrors{"capacity": MsgMustBePositive}
 	}
-	defer s.writeTurn(ctx)()
-	res, err := s.db.NewUpdate().Model((*Event)(nil)).
-		Set("capacity = ?", capacity).
-		Where("id = ? AND deleted_at IS NULL AND seats_taken <= ?", id, capacity).
-		Exec(ctx)
-	if err != nil {
-		return fmt.Errorf("set capacity of event %d: %w", id, err)
-	}
-	if n, _ := res.RowsAffected(); n == 1 {
+	var n int64
+	err := s.inSeatsTx(ctx, func(tx bun.Tx) error {
+		if err := s.lockEvents(ctx, tx, id); err != nil {
+			return err
+		}
+		res, err := tx.NewUpdate().Model((*Event)(nil)).
+			Set("capacity = ?", capacity).
+			Where("id = ? AND deleted_at IS NULL AND seats_taken <= ?", id, capacity).
+			Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("set capacity of event %d: %w", id, err)
+		}
+		if n, _ = res.RowsAffected(); n == 1 {
+			// More room: the waitlist is offered what is free now.
+			return s.offerFreed(ctx, tx, id, s.now())
+		}
 		return nil
+	})
+	if err != nil || n == 1 {
+		return err
 	}
 	ev, err := s.Event(ctx, id)
 	if err != nil {
@@ -257,6 +276,9 @@ func (s *Store) DeleteEvent(ctx context.Context, id int64) ([]Affected, error) {
 			return fmt.Errorf("delete event %d: %w", id, err)
 		}
 		if err := s.returnVisitsOfDeleted(ctx, tx, cancelled, now); err != nil {
+			return err
+		}
+		if err := closeWaitlist(ctx, tx, id, now); err != nil {
 			return err
 		}
 		for _, b := range cancelled {

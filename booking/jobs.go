@@ -80,6 +80,25 @@ func (s *Store) JobFailed(ctx context.Context, j *Job, owner, lastErr string) er
 	})
 }
 
+// JobReschedule puts a recurring job back for its next run at at, as if
+// new (attempts reset).
+func (s *Store) JobReschedule(ctx context.Context, j *Job, owner string, at time.Time) error {
+	return s.finishJob(ctx, j, owner, func(q *bun.UpdateQuery) *bun.UpdateQuery {
+		return q.Set("run_at = ?", at.UTC()).Set("attempts = 0").Set("last_error = ''")
+	})
+}
+
+// EnsureCoreJobs adds the core's recurring jobs if they are missing (the
+// minimum-attendee sweep); every job worker calls it when it starts, and
+// the unique key makes that add one row for all processes.
+func (s *Store) EnsureCoreJobs(ctx context.Context) error {
+	now := s.now()
+	defer s.writeTurn(ctx)()
+	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		return enqueueJob(ctx, tx, JobMinAttendees, 0, 0, MinAttendeesSweepKey, now, now)
+	})
+}
+
 // JobByKey reads a job by its unique key (tests and the admin).
 func (s *Store) JobByKey(ctx context.Context, key string) (*Job, error) {
 	j := new(Job)

@@ -48,10 +48,12 @@ type Link struct {
 	CancelAllowed    bool        `bun:"cancel_allowed"`
 	CancelCutoffMin  int         `bun:"cancel_cutoff_min"`
 	PaymentMode      PaymentMode `bun:"payment_mode,default:'desk'"`
-	DefaultLang      string      `bun:"default_lang"`
-	AccentColor      string      `bun:"accent_color"`
-	AllowedOrigins   string      `bun:"allowed_origins"` // one origin per line
-	CreatedAt        time.Time   `bun:"created_at"`
+	// Waitlist offers "Join the waitlist" on full events.
+	Waitlist       bool      `bun:"waitlist"`
+	DefaultLang    string    `bun:"default_lang"`
+	AccentColor    string    `bun:"accent_color"`
+	AllowedOrigins string    `bun:"allowed_origins"` // one origin per line
+	CreatedAt      time.Time `bun:"created_at"`
 
 	ServiceIDs    []int64 `bun:"-"` // empty: all services
 	TeamMemberIDs []int64 `bun:"-"` // empty: all team members

@@ -26,8 +26,21 @@ type Location struct {
 	PaymentHoldMin int `bun:"payment_hold_min,default:15"`
 	// RefundOnClientCancel refunds a client's online payment for a
 	// booking they cancel before the link's cutoff.
-	RefundOnClientCancel bool      `bun:"refund_on_client_cancel,default:true"`
-	CreatedAt            time.Time `bun:"created_at"`
+	RefundOnClientCancel bool `bun:"refund_on_client_cancel,default:true"`
+	// Waitlist (waitlist_api.go): how freed seats are offered, how long an
+	// offer waits for its claim, and how long one event's line may grow.
+	WaitlistMode     WaitlistMode `bun:"waitlist_mode,default:'in_order'"`
+	WaitlistClaimMin int          `bun:"waitlist_claim_min,default:120"`
+	WaitlistMax      int          `bun:"waitlist_max,default:20"`
+	// MinAutoCancel cancels an event below its minimum attendees at its
+	// decision time; off, staff are warned instead (min_attendees.go).
+	MinAutoCancel bool `bun:"min_auto_cancel"`
+	// MessageChannel is how client messages go (channel.go in notify
+	// terms: sms, email or both).
+	MessageChannel MessageChannel `bun:"message_channel,default:'sms'"`
+	// StaffEmailNotify e-mails staff about online bookings and cancels.
+	StaffEmailNotify bool      `bun:"staff_email_notify"`
+	CreatedAt        time.Time `bun:"created_at"`
 }
 
 // Zone returns the location's time zone (UTC if it cannot be loaded, which
@@ -44,18 +57,22 @@ func (l *Location) Zone() *time.Location {
 type Service struct {
 	bun.BaseModel `bun:"table:services"`
 
-	ID              int64     `bun:"id,pk,autoincrement"`
-	LocationID      int64     `bun:"location_id"`
-	Name            string    `bun:"name"`
-	Category        string    `bun:"category"`
-	DurationMin     int       `bun:"duration_min"`
-	DefaultCapacity int       `bun:"default_capacity"`
-	PriceMinor      int64     `bun:"price_minor"`
-	Currency        string    `bun:"currency"`
-	Color           string    `bun:"color"`
-	OnlineBooking   bool      `bun:"online_booking"`
-	Active          bool      `bun:"active"`
-	CreatedAt       time.Time `bun:"created_at"`
+	ID              int64  `bun:"id,pk,autoincrement"`
+	LocationID      int64  `bun:"location_id"`
+	Name            string `bun:"name"`
+	Category        string `bun:"category"`
+	DurationMin     int    `bun:"duration_min"`
+	DefaultCapacity int    `bun:"default_capacity"`
+	PriceMinor      int64  `bun:"price_minor"`
+	Currency        string `bun:"currency"`
+	Color           string `bun:"color"`
+	OnlineBooking   bool   `bun:"online_booking"`
+	Active          bool   `bun:"active"`
+	// MinAttendees is the seats an event needs to run (0: no minimum),
+	// decided MinDecideHours before its start (min_attendees.go).
+	MinAttendees   int       `bun:"min_attendees"`
+	MinDecideHours int       `bun:"min_decide_hours,default:3"`
+	CreatedAt      time.Time `bun:"created_at"`
 }
 
 // TeamMember is a trainer or teacher who runs events.
@@ -96,6 +113,11 @@ type Event struct {
 	Comment      string     `bun:"comment"`
 	DeletedAt    *time.Time `bun:"deleted_at"`
 	CreatedAt    time.Time  `bun:"created_at"`
+	// MinAttendees overrides the service's minimum (nil: the service's).
+	MinAttendees *int `bun:"min_attendees"`
+	// MinState is the minimum-attendee decision, made once: MinUndecided,
+	// MinOK, MinWarned or MinCancelled.
+	MinState MinState `bun:"min_state"`
 }
 
 // EndsAt is the event's end.

@@ -68,6 +68,11 @@ func (s *Store) releaseHold(ctx context.Context, tx bun.Tx, groupID int64, now t
 			return false, err
 		}
 	}
+	for _, b := range held {
+		if err := s.offerFreed(ctx, tx, b.EventID, now); err != nil {
+			return false, err
+		}
+	}
 	if err := s.supersedePayments(ctx, tx, groupID, now); err != nil {
 		return false, err
 	}

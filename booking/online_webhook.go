@@ -221,14 +221,15 @@ func (s *Store) confirmGroup(ctx context.Context, tx bun.Tx, g *Group, p *Online
 	if err != nil {
 		return err
 	}
-	if !st.Enabled {
+	w := outboxWriterFor(tx, loc, st, now)
+	if !w.on() {
 		return nil
 	}
 	client := new(Client)
 	if err := tx.NewSelect().Model(client).Where("id = ?", g.ClientID).Scan(ctx); err != nil {
 		return fmt.Errorf("client %d: %w", g.ClientID, err)
 	}
-	return queueBooked(ctx, outboxWriterFor(tx, loc, st, now), g, client, bookings, events, pass)
+	return queueBooked(ctx, w, g, client, bookings, events, pass)
 }
 
 // payHeldBookings marks held bookings paid online, each with its share.
@@ -322,12 +323,12 @@ func queueRefundedSMS(ctx context.Context, tx bun.Tx, g *Group, amount int64, cu
 	if err != nil || !w.on() {
 		return err
 	}
-	phone, err := clientPhone(ctx, tx, g.ClientID)
+	to, err := clientContact(ctx, tx, g.ClientID)
 	if err != nil {
 		return err
 	}
 	p := MessagePayload{Token: g.Token, Refund: &MessageRefund{AmountMinor: amount, Currency: currency}}
-	return w.add(ctx, SMSRefunded, phone, g.Lang, g.ID, 0, p, now)
+	return w.add(ctx, SMSRefunded, to, g.Lang, g.ID, 0, p, now)
 }
 
 // refundUnheld refunds the part of a group's payment that paid for no

@@ -36,10 +36,14 @@ const (
 type OutboxMessage struct {
 	bun.BaseModel `bun:"table:outbox"`
 
-	ID             int64      `bun:"id,pk,autoincrement"`
-	LocationID     int64      `bun:"location_id"`
-	Kind           string     `bun:"kind"`
+	ID         int64  `bun:"id,pk,autoincrement"`
+	LocationID int64  `bun:"location_id"`
+	Kind       string `bun:"kind"`
+	// Channel is ChannelSMS (to Phone) or ChannelEmail (to Email).
+	Channel        string     `bun:"channel,default:'sms'"`
 	Phone          string     `bun:"phone"`
+	Email          string     `bun:"email"`
+	WaitlistID     int64      `bun:"waitlist_id,nullzero"`
 	Lang           string     `bun:"lang"`
 	GroupID        int64      `bun:"group_id,nullzero"`
 	BookingID      int64      `bun:"booking_id,nullzero"`
@@ -73,6 +77,10 @@ type MessagePayload struct {
 	Pass *MessagePass `json:"pass,omitempty"`
 	// Refund is the money given back, for the "refunded" text.
 	Refund *MessageRefund `json:"refund,omitempty"`
+	// Waitlist is the place in line of a waitlist message.
+	Waitlist *MessageWaitlist `json:"waitlist,omitempty"`
+	// Staff is the client and event of a message to staff.
+	Staff *MessageStaff `json:"staff,omitempty"`
 }
 
 // MessageRefund is a refund as a message names it: the amount in minor
@@ -96,6 +104,10 @@ type MessageItem struct {
 	Service   string    `json:"service"`
 	Start     time.Time `json:"start"`
 	Seats     int       `json:"seats"`
+	// Minutes and Sequence build the e-mail's .ics (the event's length,
+	// the booking's iCalendar SEQUENCE).
+	Minutes  int `json:"min,omitempty"`
+	Sequence int `json:"seq,omitempty"`
 }
 
 // Payload decodes the message's payload.
@@ -123,6 +135,8 @@ type outboxWriter struct {
 	counts map[string]*smsCount
 	// tokens are manage tokens of groups already known to the caller.
 	tokens map[int64]string
+	// waitlistID is the entry a waitlist message is about (outbox.waitlist_id).
+	waitlistID int64
 	// batched: messages and counted SMS wait in msgs and rates until
 	// flush writes each kind in one INSERT (a booking's messages are
 	// decided one by one, but need not travel one by one).
@@ -137,9 +151,7 @@ func newOutboxWriter(ctx context.Context, tx bun.Tx, locationID int64, now time.
 	if err != nil {
 		return nil, err
 	}
-	if !st.Enabled {
-		return &outboxWriter{tx: tx, now: now, settings: st}, nil
-	}
+	// The location is read even with SMS off: its channel may send e-mail.
 	loc := new(Location)
 	if err := tx.NewSelect().Model(loc).Where("id = ?", locationID).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("outbox location: %w", err)
@@ -173,7 +185,10 @@ func (w *outboxWriter) flush(ctx context.Context) error {
 	return nil
 }
 
-func (w *outboxWriter) on() bool { return w.settings.Enabled }
+// on tells whether the location sends client messages by any channel.
+func (w *outboxWriter) on() bool {
+	return w.settings.Enabled || (w.loc != nil && w.loc.MessageChannel != ChannelSMSOnly && w.loc.MessageChannel.Valid())
+}
 
 func (w *outboxWriter) item(ctx context.Context, b *Booking, ev *Event) (MessageItem, error) {
 	name, ok := w.services[ev.ServiceID]
@@ -185,11 +200,37 @@ func (w *outboxWriter) item(ctx context.Context, b *Booking, ev *Event) (Message
 		name = svc.Name
 		w.services[ev.ServiceID] = name
 	}
-	return MessageItem{BookingID: b.ID, Service: name, Start: ev.StartsAt.UTC(), Seats: b.Seats}, nil
+	return MessageItem{BookingID: b.ID, Service: name, Start: ev.StartsAt.UTC(), Seats: b.Seats, Minutes: ev.DurationMin, Sequence: b.Sequence}, nil
 }
 
-// add writes one message due at `due`.
-func (w *outboxWriter) add(ctx context.Context, kind, phone, lang string, groupID, bookingID int64, p MessagePayload, due time.Time) error {
+// recipient is who a client message goes to: the channels chosen for the
+// location pick from the contacts the client gave.
+type recipient struct {
+	Phone string
+	Email string
+}
+
+// channels says which channels a message to r goes by under the
+// location's settings: SMS only while SMS is on; e-mail to a client who
+// gave an address when the location sends e-mail; with "e-mail" chosen,
+// SMS only for a client without one.
+func (w *outboxWriter) channels(r recipient) (sms, email bool) {
+	ch := ChannelSMSOnly
+	if w.loc != nil && w.loc.MessageChannel.Valid() {
+		ch = w.loc.MessageChannel
+	}
+	email = r.Email != "" && ch != ChannelSMSOnly
+	sms = w.settings.Enabled && r.Phone != "" && (ch != ChannelEmailFirst || !email)
+	return sms, email
+}
+
+// add writes one message due at `due`, one row per channel the location
+// and the client's contacts call for.
+func (w *outboxWriter) add(ctx context.Context, kind string, to recipient, lang string, groupID, bookingID int64, p MessagePayload, due time.Time) error {
+	sms, email := w.channels(to)
+	if !sms && !email {
+		return nil
+	}
 	p.Location, p.TimeZone = w.loc.Name, w.loc.TimeZone
 	raw, err := json.Marshal(p)
 	if err != nil {
@@ -198,20 +239,34 @@ func (w *outboxWriter) add(ctx context.Context, kind, phone, lang string, groupI
 	if lang == "" {
 		lang = w.loc.DefaultLang
 	}
-	status, reason, err := w.decide(ctx, phone)
-	if err != nil {
-		return err
+	var waitlistID int64
+	if p.Waitlist != nil {
+		waitlistID = w.waitlistID
 	}
-	m := &OutboxMessage{
-		LocationID: w.loc.ID, Kind: kind, Phone: phone, Lang: lang, GroupID: groupID, BookingID: bookingID,
-		Payload: string(raw), Status: status, DueAt: due, NextAttemptAt: due, LastError: reason,
-		CreatedAt: w.now, UpdatedAt: w.now,
+	row := func(channel, phone, addr string) OutboxMessage {
+		return OutboxMessage{
+			LocationID: w.loc.ID, Kind: kind, Channel: channel, Phone: phone, Email: addr, Lang: lang,
+			GroupID: groupID, BookingID: bookingID, WaitlistID: waitlistID,
+			Payload: string(raw), Status: OutboxPending, DueAt: due, NextAttemptAt: due,
+			CreatedAt: w.now, UpdatedAt: w.now,
+		}
+	}
+	var rows []OutboxMessage
+	if sms {
+		m := row(ChannelSMS, to.Phone, "")
+		if m.Status, m.LastError, err = w.decide(ctx, to.Phone); err != nil {
+			return err
+		}
+		rows = append(rows, m)
+	}
+	if email {
+		rows = append(rows, row(ChannelEmail, "", to.Email))
 	}
 	if w.batched {
-		w.msgs = append(w.msgs, *m)
+		w.msgs = append(w.msgs, rows...)
 		return nil
 	}
-	if _, err := w.tx.NewInsert().Model(m).Exec(ctx); err != nil {
+	if _, err := w.tx.NewInsert().Model(&rows).Exec(ctx); err != nil {
 		return fmt.Errorf("queue %s message: %w", kind, err)
 	}
 	return nil
@@ -253,7 +308,7 @@ func (w *outboxWriter) phoneAllowed(phone string) bool {
 
 // reminder queues a booking's reminder, unless reminders are off or the
 // reminder time has already passed.
-func (w *outboxWriter) reminder(ctx context.Context, phone string, b *Booking, ev *Event) error {
+func (w *outboxWriter) reminder(ctx context.Context, to recipient, b *Booking, ev *Event) error {
 	if w.settings.ReminderHours == 0 {
 		return nil
 	}
@@ -265,7 +320,7 @@ func (w *outboxWriter) reminder(ctx context.Context, phone string, b *Booking, e
 	if err != nil {
 		return err
 	}
-	return w.add(ctx, SMSReminder, phone, b.Lang, b.GroupID, b.ID, MessagePayload{Items: []MessageItem{it}, Token: w.token(ctx, b.GroupID)}, due)
+	return w.add(ctx, SMSReminder, to, b.Lang, b.GroupID, b.ID, MessagePayload{Items: []MessageItem{it}, Token: w.token(ctx, b.GroupID)}, due)
 }
 
 // token returns a group's manage token for the message's link.
@@ -296,11 +351,11 @@ func (w *outboxWriter) skipReminders(ctx context.Context, bookingID int64) error
 	return nil
 }
 
-// clientPhone reads a client's phone for a message.
-func clientPhone(ctx context.Context, tx bun.Tx, clientID int64) (string, error) {
+// clientContact reads a client's phone and e-mail for a message.
+func clientContact(ctx context.Context, tx bun.Tx, clientID int64) (recipient, error) {
 	cl := new(Client)
-	if err := tx.NewSelect().Model(cl).Column("phone").Where("id = ?", clientID).Scan(ctx); err != nil {
-		return "", fmt.Errorf("client %d phone: %w", clientID, err)
+	if err := tx.NewSelect().Model(cl).Column("phone", "email").Where("id = ?", clientID).Scan(ctx); err != nil {
+		return recipient{}, fmt.Errorf("client %d contact: %w", clientID, err)
 	}
-	return cl.Phone, nil
+	return recipient{Phone: cl.Phone, Email: cl.Email}, nil
 }

@@ -50,6 +50,12 @@ type ReserveRequest struct {
 	// every booking with it once paid: the type must be on sale online,
 	// cover the service, be valid on every date and hold the visits.
 	BuyPassTypeID int64
+	// OfferToken claims a waitlist offer (the entry's token): the request
+	// must be for the entry's event, client and at most its seats; the
+	// offer's reserved seats are given back and taken again by the
+	// booking, under the normal rules. ErrOfferGone / ErrOfferNotYours
+	// otherwise.
+	OfferToken string
 }
 
 // Reservation is the result of a successful request.
@@ -221,6 +227,9 @@ func (req *ReserveRequest) fingerprint() string {
 	if req.Hold {
 		fmt.Fprintf(&b, "|hold%d", req.BuyPassTypeID)
 	}
+	if req.OfferToken != "" {
+		b.WriteString("|offer" + req.OfferToken)
+	}
 	sum := sha256.Sum256([]byte(b.String()))
 	return hex.EncodeToString(sum[:])
 }
@@ -272,6 +281,10 @@ func (s *Store) reserveTx(ctx context.Context, tx bun.Tx, req *ReserveRequest, f
 	}
 	if len(problems) > 0 {
 		return nil, &ReserveError{Problems: problems}
+	}
+	offer, err := s.claimOffer(ctx, tx, req, client.ID, events, now)
+	if err != nil {
+		return nil, err
 	}
 	// A hold is decided before seats are taken: a selection costing
 	// nothing books at once, and a link taking money online refuses a
@@ -338,6 +351,11 @@ func (s *Store) reserveTx(ctx context.Context, tx bun.Tx, req *ReserveRequest, f
 		}
 		return nil, fmt.Errorf("insert bookings: %w", err)
 	}
+	if offer != nil {
+		if err := markClaimed(ctx, tx, offer, g.ID, now); err != nil {
+			return nil, err
+		}
+	}
 	if pass != nil {
 		for i := range uses {
 			uses[i].BookingID = bookings[i].ID
@@ -354,8 +372,7 @@ func (s *Store) reserveTx(ctx context.Context, tx bun.Tx, req *ReserveRequest, f
 		}
 		return &Reservation{Group: *g, Client: *client, Bookings: bookings}, nil
 	}
-	if st.Enabled {
-		w := outboxWriterFor(tx, loc, st, now)
+	if w := outboxWriterFor(tx, loc, st, now); w.on() {
 		if req.Link != nil {
 			w.origin = s.widgetOrigin(req.Link.ID, req.ClientIP)
 		}
@@ -388,11 +405,12 @@ func queueBooked(ctx context.Context, w *outboxWriter, g *Group, client *Client,
 		}
 		p.Items = append(p.Items, it)
 	}
-	if err := w.add(ctx, SMSBooked, client.Phone, g.Lang, g.ID, 0, p, w.now); err != nil {
+	to := recipient{Phone: client.Phone, Email: client.Email}
+	if err := w.add(ctx, SMSBooked, to, g.Lang, g.ID, 0, p, w.now); err != nil {
 		return err
 	}
 	for i := range bookings {
-		if err := w.reminder(ctx, client.Phone, &bookings[i], &events[bookings[i].EventID].Event); err != nil {
+		if err := w.reminder(ctx, to, &bookings[i], &events[bookings[i].EventID].Event); err != nil {
 			return err
 		}
 	}

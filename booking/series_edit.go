@@ -121,6 +121,9 @@ func (s *Store) UpdateSeriesFrom(ctx context.Context, eventID int64, in EventInp
 			if n, _ := res.RowsAffected(); n != 1 {
 				return &CapacityBelowError{Capacity: capacity, Events: []Event{*e}}
 			}
+			if err := s.offerFreed(ctx, tx, e.ID, s.now()); err != nil {
+				return err
+			}
 		}
 		out = events
 		return nil

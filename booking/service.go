@@ -16,6 +16,10 @@ type ServiceInput struct {
 	Currency        string
 	Color           string
 	OnlineBooking   bool
+	// MinAttendees (0: none) and MinDecideHours (0: the default) are the
+	// service's minimum-attendee rule (min_attendees.go).
+	MinAttendees   int
+	MinDecideHours int
 }
 
 func (in *ServiceInput) normalize() {
@@ -40,6 +44,11 @@ func (in *ServiceInput) validate() error {
 		c.add("currency", MsgInvalidCurrency)
 	}
 	c.color("color", in.Color)
+	if in.MinDecideHours == 0 {
+		in.MinDecideHours = DefaultMinDecideHours
+	}
+	c.rangeInt("min_attendees", in.MinAttendees, 0, 10000)
+	c.rangeInt("min_decide_hours", in.MinDecideHours, 1, MaxMinDecideHours)
 	return c.err()
 }
 
@@ -56,6 +65,7 @@ func (s *Store) CreateService(ctx context.Context, locationID int64, in ServiceI
 		LocationID: locationID, Name: in.Name, Category: in.Category,
 		DurationMin: in.DurationMin, DefaultCapacity: in.DefaultCapacity,
 		PriceMinor: in.PriceMinor, Currency: in.Currency, Color: in.Color,
+		MinAttendees: in.MinAttendees, MinDecideHours: in.MinDecideHours,
 		OnlineBooking: in.OnlineBooking, Active: true, CreatedAt: s.now(),
 	}
 	defer s.writeTurn(ctx)()
@@ -78,9 +88,10 @@ func (s *Store) UpdateService(ctx context.Context, id int64, in ServiceInput) (*
 	svc.Name, svc.Category, svc.DurationMin = in.Name, in.Category, in.DurationMin
 	svc.DefaultCapacity, svc.PriceMinor, svc.Currency = in.DefaultCapacity, in.PriceMinor, in.Currency
 	svc.Color, svc.OnlineBooking = in.Color, in.OnlineBooking
+	svc.MinAttendees, svc.MinDecideHours = in.MinAttendees, in.MinDecideHours
 	defer s.writeTurn(ctx)()
 	if _, err := s.db.NewUpdate().Model(svc).WherePK().
-		Column("name", "category", "duration_min", "default_capacity", "price_minor", "currency", "color", "online_booking").
+		Column("name", "category", "duration_min", "default_capacity", "price_minor", "currency", "color", "online_booking", "min_attendees", "min_decide_hours").
 		Exec(ctx); err != nil {
 		return nil, fmt.Errorf("update service %d: %w", id, err)
 	}

@@ -74,7 +74,11 @@ func (w *Worker) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Log.Info("payment job worker started", "owner", c.Owner, "stripe", c.Provider != nil)
+	c.Log.Info("job worker started", "owner", c.Owner, "stripe", c.Provider != nil)
+	if err := c.Store.EnsureCoreJobs(ctx); err != nil {
+		// The next start adds it; the rest of the jobs still run.
+		c.Log.Error("job worker: adding the recurring jobs failed", "err", err)
+	}
 	defer c.Log.Info("payment job worker stopped", "owner", c.Owner)
 	leasework.Loop(ctx, &c.Settings, "payment job worker", c.runOnce)
 	return nil
@@ -103,6 +107,8 @@ type result struct {
 	// refundFailed marks a refund entry failed with the reason, before
 	// its job is failed.
 	refundFailed int64
+	// next reschedules a recurring job for its next run.
+	next time.Time
 }
 
 func (w *Worker) handle(ctx context.Context, j *booking.Job, callBy time.Time) {
@@ -114,6 +120,8 @@ func (w *Worker) handle(ctx context.Context, j *booking.Job, callBy time.Time) {
 	log := w.Log.With("job_id", j.ID, "kind", j.Kind, "ref_id", j.RefID, "attempt", j.Attempts)
 	var err error
 	switch {
+	case !r.next.IsZero():
+		err = w.Store.JobReschedule(rec, j, w.Owner, r.next)
 	case r.done:
 		err = w.Store.JobDone(rec, j, w.Owner)
 		log.Debug("payment job done")
@@ -142,6 +150,20 @@ func (w *Worker) handle(ctx context.Context, j *booking.Job, callBy time.Time) {
 // attempt runs one job.
 func (w *Worker) attempt(ctx context.Context, j *booking.Job, callBy time.Time) result {
 	now := w.Now()
+	// The core's own jobs (waitlist offers, minimum attendees) need no
+	// provider: the store runs them.
+	if next, handled, err := w.Store.RunCoreJob(ctx, j); handled {
+		switch {
+		case !next.IsZero():
+			if err != nil {
+				w.Log.Error("recurring job failed; it runs again", "kind", j.Kind, "err", err, "next", next)
+			}
+			return result{next: next}
+		case err != nil:
+			return w.retry(j, now, fmt.Errorf("%s: %w", j.Kind, err))
+		}
+		return result{done: true}
+	}
 	switch j.Kind {
 	case booking.JobHoldExpire:
 		released, err := w.Store.ExpireHold(ctx, j.RefID)

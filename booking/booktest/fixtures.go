@@ -106,7 +106,8 @@ func hungarianMobile(n int) string {
 }
 
 // Invariant checks every event's seats_taken equals the sum of its active
-// bookings' seats and never exceeds capacity. It returns the violations.
+// bookings' seats and of the seats its waitlist offers hold, and never
+// exceeds capacity. It returns the violations.
 func Invariant(tb testing.TB, db *bun.DB) []string {
 	tb.Helper()
 	var rows []struct {
@@ -117,7 +118,8 @@ func Invariant(tb testing.TB, db *bun.DB) []string {
 	}
 	err := db.NewSelect().TableExpr("events AS e").
 		ColumnExpr("e.id, e.capacity, e.seats_taken").
-		ColumnExpr("COALESCE((SELECT SUM(b.seats) FROM bookings b WHERE b.event_id = e.id AND b.status <> 'cancelled'), 0) AS sum").
+		ColumnExpr("COALESCE((SELECT SUM(b.seats) FROM bookings b WHERE b.event_id = e.id AND b.status <> 'cancelled'), 0)"+
+			" + COALESCE((SELECT SUM(w.seats) FROM waitlist_entries w WHERE w.event_id = e.id AND w.state = 'offered' AND w.reserved), 0) AS sum").
 		Where("e.deleted_at IS NULL").
 		Scan(context.Background(), &rows)
 	must(tb, err)
