@@ -99,7 +99,10 @@ func (s *Store) makeOffer(ctx context.Context, tx bun.Tx, w *outboxWriter, e *Wa
 	if n, _ := r.RowsAffected(); n != 1 {
 		return fmt.Errorf("offer waitlist entry %d: %w", e.ID, ErrConflict)
 	}
-	if err := enqueueJob(ctx, tx, JobOfferExpire, e.LocationID, e.ID, offerExpireKey(e.ID, now), until, now); err != nil {
+	// requeue, not enqueue: an entry offered again within the same second
+	// (first to claim puts offers back to waiting) reuses the key, and its
+	// new end must still be queued.
+	if err := requeueJob(ctx, tx, JobOfferExpire, e.LocationID, e.ID, offerExpireKey(e.ID, now), until, now); err != nil {
 		return err
 	}
 	if !w.on() {
