@@ -250,3 +250,27 @@ func TestWaitlistEventDeleted(t *testing.T) {
 		invariant(t, db)
 	})
 }
+
+// TestWaitlistPassesOverBooked: a client in line who booked the event
+// another way meanwhile is passed over, so the seats go to someone who
+// can claim them.
+func TestWaitlistPassesOverBooked(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		f := booktest.Seed(t, db)
+		f.WithWaitlist(t, booking.WaitlistInOrder, 120)
+		ev := f.YogaEvents(t, 1, 3)[0]
+		one, two := staffBook(t, f, 11, 1, ev), staffBook(t, f, 12, 2, ev)
+		a := f.Join(t, 1, 2, ev)
+		cancelAdmin(t, f, one)
+		wantState(t, db, booking.WaitWaiting, a)
+		if _, err := f.Store.Reserve(ctx, req(f, 1, 1, ev)); err != nil {
+			t.Fatalf("the free seat: %v", err)
+		}
+		b := f.Join(t, 2, 2, ev)
+		cancelAdmin(t, f, two)
+		wantState(t, db, booking.WaitWaiting, a)
+		wantState(t, db, booking.WaitOffered, b)
+		invariant(t, db)
+	})
+}
