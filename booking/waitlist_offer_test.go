@@ -274,3 +274,37 @@ func TestWaitlistPassesOverBooked(t *testing.T) {
 		invariant(t, db)
 	})
 }
+
+// TestWaitlistFreedByEveryPath: seats freed by moving a booking away, by
+// more capacity and by a smaller booking are all offered.
+func TestWaitlistFreedByEveryPath(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		f := booktest.Seed(t, db)
+		f.WithWaitlist(t, booking.WaitlistInOrder, 120)
+		evs := f.YogaEvents(t, 2, 3)
+		ev := evs[0]
+		b1, b2 := staffBook(t, f, 11, 1, ev), staffBook(t, f, 12, 2, ev)
+		a, b, c := f.Join(t, 1, 1, ev), f.Join(t, 2, 1, ev), f.Join(t, 3, 1, ev)
+		if _, err := f.Store.MoveBooking(ctx, b1.ID, evs[1].ID); err != nil {
+			t.Fatal(err)
+		}
+		wantState(t, db, booking.WaitOffered, a)
+		if err := f.Store.SetCapacity(ctx, ev.ID, 4); err != nil {
+			t.Fatal(err)
+		}
+		wantState(t, db, booking.WaitOffered, b)
+		if _, err := f.Store.ChangeSeats(ctx, b2.ID, 1); err != nil {
+			t.Fatal(err)
+		}
+		wantState(t, db, booking.WaitOffered, c)
+		if n := seatsTaken(t, f, ev); n != 4 {
+			t.Fatalf("seats taken %d", n)
+		}
+		// Capacity cannot drop under what the offers hold.
+		if err := f.Store.SetCapacity(ctx, ev.ID, 3); !errors.Is(err, booking.ErrCapacityBelowTaken) {
+			t.Fatalf("capacity under the offers: %v", err)
+		}
+		invariant(t, db)
+	})
+}
