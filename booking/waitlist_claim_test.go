@@ -59,7 +59,7 @@ func TestWaitlistClaim(t *testing.T) {
 		if n := seatsTaken(t, f, ev); n != 4 {
 			t.Fatalf("seats taken %d: 2 + 1 claimed + 1 offered", n)
 		}
-		if len(messagesOf(t, db, booking.SMSBooked)) != 1 {
+		if len(waitlistMessages(t, db, booking.SMSBooked)) != 1 {
 			t.Fatal("a claim sends the booked message")
 		}
 		v, err := f.Store.WaitlistByToken(ctx, a.Token)
@@ -190,7 +190,7 @@ func TestWaitlistFirstClaim(t *testing.T) {
 		if got := entryNow(t, db, a.ID); got.Reserved {
 			t.Fatal("a first-claim offer is reserved")
 		}
-		if n := len(messagesOf(t, db, booking.MsgWaitlistOffer)); n != 3 {
+		if n := len(waitlistMessages(t, db, booking.MsgWaitlistOffer)); n != 3 {
 			t.Fatalf("%d offer messages, want 3", n)
 		}
 

@@ -33,7 +33,7 @@ func wantState(t *testing.T, db *bun.DB, state booking.WaitlistState, entries ..
 }
 
 // messagesOf lists the outbox rows of one kind in id order.
-func messagesOf(t *testing.T, db *bun.DB, kind string) []booking.OutboxMessage {
+func waitlistMessages(t *testing.T, db *bun.DB, kind string) []booking.OutboxMessage {
 	t.Helper()
 	var out []booking.OutboxMessage
 	if err := db.NewSelect().Model(&out).Where("kind = ?", kind).Order("id").Scan(context.Background()); err != nil {

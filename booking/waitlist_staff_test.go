@@ -158,7 +158,7 @@ func TestWaitlistStaffBookIn(t *testing.T) {
 		if seatsTaken(t, f, ev) != 5 {
 			t.Fatalf("seats taken %d", seatsTaken(t, f, ev))
 		}
-		if n := len(messagesOf(t, db, booking.SMSBooked)); n != 2 {
+		if n := len(waitlistMessages(t, db, booking.SMSBooked)); n != 2 {
 			t.Fatalf("%d booked messages for 2 book-ins", n)
 		}
 		invariant(t, db)
