@@ -86,6 +86,10 @@ func (h *widgetHandlers) verify(c *gin.Context) {
 			return
 		}
 		v.carry.Set("pv", proof)
+		if p.Selection.Wait {
+			h.joinConfirmed(c, v, &p.Selection, p.Contact, true)
+			return
+		}
 		// Only now, with the phone confirmed, may its passes be offered.
 		h.bookConfirmed(c, v, &p.Selection, p.Contact, p.Phone, "")
 	case errors.Is(err, widget.ErrWrongCode):
