@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -27,9 +28,11 @@ type widgetWaitPage struct {
 	Claimable bool
 	// Confirm: the page asks "Leave the waitlist?" (the second step of
 	// Leave and "No thanks", which work without JavaScript).
-	Confirm                                     bool
+	Confirm                                    bool
 	Token, ClaimURL, LeaveURL, ManageURL, Here string
-	ListURL                                     string
+	// Link is the page's own address to keep (as the messages give it).
+	Link    string
+	ListURL string
 }
 
 // openWait loads the waitlist page's entry, answering 404 itself for an
@@ -166,6 +169,7 @@ func (h *widgetHandlers) showWait(c *gin.Context, v *widgetView, w *widget.Waitl
 		Entry: wv.Entry, Event: wv.Event, Service: wv.Service, Member: wv.Member, Position: wv.Position,
 		Claimable: w.Claimable(), Confirm: confirm, Token: token,
 		ClaimURL: v.URL("/wl/" + token + "/claim"), LeaveURL: "/wl/" + token + "/leave", Here: v.URL("/wl/" + token),
+		Link: h.baseURL + "/wl/" + token + "?" + url.Values{"lang": {v.Lang}}.Encode(),
 	}
 	if wv.Entry.OfferUntil != nil {
 		p.Until = offerUntil(v, *wv.Entry.OfferUntil, h.flow.Now())
