@@ -89,6 +89,12 @@ func TestWaitlistJoinOfferClaim(t *testing.T) {
 		e := newWidgetEnv(t, db)
 		waitlistLink(t, e, false)
 		ev, first := fullEvent(t, e, 3, 1)
+		// Book another on a later date's page links the full date to its
+		// page, where its waitlist is.
+		later := e.f.Event(t, e.f.Yoga, e.f.Sofie, ev.StartsAt.AddDate(0, 0, 1), 5)
+		if href, _ := e.get("/w/sunrise/e/"+itoa64(later.ID)).doc.Find("[data-gb-wl-date]").Attr("href"); !strings.HasPrefix(href, "/w/sunrise/e/"+itoa64(ev.ID)) {
+			t.Errorf("Book another's full date links to %q", href)
+		}
 
 		// The list says full with a waitlist, and the row opens the event.
 		list := e.get("/w/sunrise")
@@ -135,6 +141,13 @@ func TestWaitlistJoinOfferClaim(t *testing.T) {
 		}
 		if got := e.entries(ev); got[1].State != booking.WaitWaiting {
 			t.Fatalf("the party that does not fit: %s", got[1].State)
+		}
+		// One seat is left (two are held for the offer): the page books
+		// one, and takes larger parties (2..3) on the waitlist.
+		page = e.get("/w/sunrise/e/" + itoa64(ev.ID))
+		in = page.doc.Find("[data-gb-waitlist] input[name=seats]")
+		if mn, _ := in.Attr("min"); mn != "2" || page.doc.Find(`form.gb-select[action$="/contact"]`).Length() != 1 {
+			t.Errorf("partly full: waitlist min %q, booking forms %d", mn, page.doc.Find(`form.gb-select[action$="/contact"]`).Length())
 		}
 		// Book them: the contact step is filled from the entry (the phone
 		// is not in the address), the offer's seats are fixed.
