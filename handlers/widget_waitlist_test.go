@@ -92,7 +92,7 @@ func TestWaitlistJoinOfferClaim(t *testing.T) {
 		// Book another on a later date's page links the full date to its
 		// page, where its waitlist is.
 		later := e.f.Event(t, e.f.Yoga, e.f.Sofie, ev.StartsAt.AddDate(0, 0, 1), 5)
-		if href, _ := e.get("/w/sunrise/e/"+itoa64(later.ID)).doc.Find("[data-gb-wl-date]").Attr("href"); !strings.HasPrefix(href, "/w/sunrise/e/"+itoa64(ev.ID)) {
+		if href, _ := e.get("/w/sunrise/e/" + itoa64(later.ID)).doc.Find("[data-gb-wl-date]").Attr("href"); !strings.HasPrefix(href, "/w/sunrise/e/"+itoa64(ev.ID)) {
 			t.Errorf("Book another's full date links to %q", href)
 		}
 
