@@ -76,12 +76,19 @@ func (h *widgetHandlers) waitLeave(c *gin.Context) {
 		return
 	}
 	v.relink("/wl/"+token, nil)
+	sure := c.PostForm("sure") == "1"
+	if sure && w.View.Entry.State == booking.WaitLeft {
+		// A repeated confirm (a double click, a retry after a lost
+		// answer): the first one left.
+		c.Redirect(http.StatusSeeOther, v.URL("/wl/"+token, "left", "1"))
+		return
+	}
 	if !w.View.Entry.State.InLine() {
 		v.alert("info", v.L.T("widget_wl_not_in_line"))
 		h.showWait(c, v, w, http.StatusConflict, false)
 		return
 	}
-	if c.PostForm("sure") != "1" {
+	if !sure {
 		h.showWait(c, v, w, http.StatusOK, true)
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -255,6 +256,9 @@ func TestWaitlistLeaveDeclineAndClaimRefusals(t *testing.T) {
 		if left.code != http.StatusSeeOther || e.entries(ev)[2].State != booking.WaitLeft {
 			t.Fatalf("leave: %d %s", left.code, e.entries(ev)[2].State)
 		}
+		if again := e.post("/wl/"+c+"/leave", url.Values{"sure": {"1"}}); again.code != http.StatusSeeOther {
+			t.Errorf("leaving twice: %d", again.code)
+		}
 		if p := e.get(left.hdr.Get("Location")); !strings.Contains(p.text(".gb-alert--success"), "no longer on the waitlist") || p.doc.Find("[data-gb-wl-leave]").Length() != 0 {
 			t.Errorf("after leaving: %q", p.text("main"))
 		}
@@ -303,7 +307,7 @@ func TestWaitlistPhoneConfirmation(t *testing.T) {
 	booktest.Each(t, func(t *testing.T, db *bun.DB) {
 		e := newWidgetEnv(t, db)
 		waitlistLink(t, e, true)
-		ev, _ := fullEvent(t, e, 2, 1)
+		ev, first := fullEvent(t, e, 2, 1)
 		code := e.join(ev, "1", "06 20 123 4567")
 		if code.code != http.StatusOK || code.hidden("p") == "" || len(e.entries(ev)) != 0 {
 			t.Fatalf("join with SMS confirmation: %d\n%s", code.code, code.body)
@@ -324,6 +328,25 @@ func TestWaitlistPhoneConfirmation(t *testing.T) {
 		}
 		if n := len(e.entries(ev)); n != 1 {
 			t.Fatalf("%d entries", n)
+		}
+		// A seat frees; the claim confirms the phone by code too (a new
+		// visit: no proof carried) and books.
+		if _, err := e.f.Store.ChangeSeats(context.Background(), first.Bookings[0].ID, 1); err != nil {
+			t.Fatal(err)
+		}
+		claim := e.get("/wl/" + tok + "/claim")
+		form = formOf(claim, "form.gb-contact")
+		e.f.Now = e.f.Now.Add(31 * time.Second) // past the code's cooldown
+		code = e.post("/w/sunrise/book", form)
+		if code.code != http.StatusOK || code.hidden("p") == "" || e.bookings() != 1 {
+			t.Fatalf("claim with SMS confirmation: %d, %d bookings\n%s", code.code, e.bookings(), code.body)
+		}
+		booked := e.post("/w/sunrise/verify", url.Values{"p": {code.hidden("p")}, "code": {e.codes.Code(verifyPhone)}})
+		if booked.code != http.StatusSeeOther || !strings.HasPrefix(booked.hdr.Get("Location"), "/m/") || e.bookings() != 2 {
+			t.Fatalf("claim confirmed: %d %q", booked.code, booked.hdr.Get("Location"))
+		}
+		if got := e.entries(ev); got[0].State != booking.WaitBooked {
+			t.Fatalf("entry after the claim: %s", got[0].State)
 		}
 	})
 }
