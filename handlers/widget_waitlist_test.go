@@ -309,7 +309,7 @@ func TestWaitlistPhoneConfirmation(t *testing.T) {
 		waitlistLink(t, e, true)
 		ev, first := fullEvent(t, e, 2, 1)
 		code := e.join(ev, "1", "06 20 123 4567")
-		if code.code != http.StatusOK || code.hidden("p") == "" || len(e.entries(ev)) != 0 {
+		if code.code != http.StatusOK || code.hidden("p") == "" || len(e.entries(ev)) != 0 || !strings.Contains(code.text("main"), "to join the waitlist") {
 			t.Fatalf("join with SMS confirmation: %d\n%s", code.code, code.body)
 		}
 		done := e.post("/w/sunrise/verify", url.Values{"p": {code.hidden("p")}, "code": {e.codes.Code(verifyPhone)}})
