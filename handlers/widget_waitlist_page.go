@@ -23,6 +23,9 @@ type widgetWaitPage struct {
 	// Until is when an offer ends, in the location's time ("18:30", with
 	// the date when it is not today).
 	Until string
+	// FirstClaim: the location tells everyone who fits and the first
+	// claim wins, so nothing is held for the client.
+	FirstClaim bool
 	// Claimable: "Book them" leads into the booking flow (an offer made
 	// through a link that is still on).
 	Claimable bool
@@ -175,7 +178,8 @@ func (h *widgetHandlers) showWait(c *gin.Context, v *widgetView, w *widget.Waitl
 	p := &widgetWaitPage{
 		Entry: wv.Entry, Event: wv.Event, Service: wv.Service, Member: wv.Member, Position: wv.Position,
 		Claimable: w.Claimable(), Confirm: confirm, Token: token,
-		ClaimURL: v.URL("/wl/" + token + "/claim"), LeaveURL: "/wl/" + token + "/leave", Here: v.URL("/wl/" + token),
+		FirstClaim: w.Cat.Location.WaitlistMode == booking.WaitlistFirstClaim && !wv.Entry.Reserved,
+		ClaimURL:   v.URL("/wl/" + token + "/claim"), LeaveURL: "/wl/" + token + "/leave", Here: v.URL("/wl/" + token),
 		Link: h.baseURL + "/wl/" + token + "?" + url.Values{"lang": {v.Lang}}.Encode(),
 	}
 	if wv.Entry.OfferUntil != nil {

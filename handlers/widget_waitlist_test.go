@@ -350,3 +350,31 @@ func TestWaitlistPhoneConfirmation(t *testing.T) {
 		}
 	})
 }
+
+func TestWaitlistFirstClaim(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		e := newWidgetEnv(t, db)
+		waitlistLink(t, e, false)
+		if _, err := db.NewUpdate().Table("locations").Set("waitlist_mode = ?", booking.WaitlistFirstClaim).Where("id = ?", e.f.Location.ID).Exec(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		ev, first := fullEvent(t, e, 2, 1)
+		tok := wlToken(t, e.join(ev, "1", "06 20 123 4567"))
+		if p := e.get("/wl/" + tok); !strings.Contains(p.text(".gb-hint"), "whoever books them first") {
+			t.Errorf("first-claim waiting hint: %q", p.text(".gb-hint"))
+		}
+		if _, err := e.f.Store.ChangeSeats(context.Background(), first.Bookings[0].ID, 1); err != nil {
+			t.Fatal(err)
+		}
+		// Nothing is held: the seat stays free, the page says the first
+		// to book gets it, and the claim books it.
+		p := e.get("/wl/" + tok)
+		if !strings.Contains(p.text("[data-gb-wl-offer]"), "whoever books first") || e.taken(ev) != 1 {
+			t.Fatalf("first-claim offer: %q, %d taken", p.text("[data-gb-wl-offer]"), e.taken(ev))
+		}
+		done := e.post("/w/sunrise/book", formOf(e.get("/wl/"+tok+"/claim"), "form.gb-contact"))
+		if done.code != http.StatusSeeOther || e.taken(ev) != 2 || e.entries(ev)[0].State != booking.WaitBooked {
+			t.Fatalf("first-claim claim: %d, %d taken\n%s", done.code, e.taken(ev), done.body)
+		}
+	})
+}
