@@ -24,12 +24,11 @@ type widgetContactPage struct {
 	// PassOffer tells of a pass on sale online that costs less than the
 	// selection ("" when none): the next step offers to buy it.
 	PassOffer string
-	// Wait: the form joins the waitlist (posted to /w/:slug/waitlist);
-	// Offer: it books a waitlist offer (the seats are the offer's).
+	// Wait: the form joins the waitlist (posted to /w/:slug/waitlist).
 	// Existing links to the client's place already in line (shown only
 	// for a phone confirmed by code).
-	Wait, Offer bool
-	Existing    string
+	Wait     bool
+	Existing string
 }
 
 // widgetSummary is the selection as the contact and payment steps show
@@ -115,7 +114,7 @@ func (h *widgetHandlers) showContactWith(c *gin.Context, v *widgetView, status i
 		return
 	}
 	p := &widgetContactPage{Token: token, Seats: sel.Seats, Form: form, CommentLabel: v.Link.CommentLabel,
-		Wait: sel.Wait, Offer: sel.Offer != "", Existing: existing}
+		Wait: sel.Wait, Existing: existing}
 	sms, err := h.flow.Store.SMSSettings(c.Request.Context(), v.Link.LocationID)
 	if err != nil {
 		h.serverError(c, err)
