@@ -23,6 +23,9 @@ func (h *widgetHandlers) book(c *gin.Context) {
 	}
 	v := h.newWidgetView(c, link, cat)
 	sel, err := h.flow.OpenSelection(link, c.PostForm("s"))
+	if err == nil && sel.Wait {
+		err = widget.ErrBadToken // a waitlist form joins at /waitlist, it books nothing
+	}
 	if err != nil {
 		h.expired(c, v, err)
 		return
@@ -79,6 +82,7 @@ func (h *widgetHandlers) finishBooking(c *gin.Context, v *widgetView, sel *widge
 	case err == nil:
 		c.Redirect(http.StatusSeeOther, v.URL("/m/"+res.Group.Token, "new", "1"))
 	case h.passRefusal(c, v, sel, form, passID, err):
+	case h.offerRefusal(c, v, sel, form, err):
 	case errors.As(err, &fe):
 		h.contactErrors(c, v, sel, form, fe)
 	case errors.As(err, &re):

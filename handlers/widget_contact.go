@@ -24,6 +24,11 @@ type widgetContactPage struct {
 	// PassOffer tells of a pass on sale online that costs less than the
 	// selection ("" when none): the next step offers to buy it.
 	PassOffer string
+	// Wait: the form joins the waitlist (posted to /w/:slug/waitlist).
+	// Existing links to the client's place already in line (shown only
+	// for a phone confirmed by code).
+	Wait     bool
+	Existing string
 }
 
 // widgetSummary is the selection as the contact and payment steps show
@@ -62,6 +67,10 @@ func (h *widgetHandlers) summary(c *gin.Context, v *widgetView, sel *widget.Sele
 		kv = append(kv, "also", strconv.FormatInt(id, 10))
 	}
 	s.EditURL = v.URL("/w/"+v.Link.Slug+"/e/"+strconv.FormatInt(sel.EventID, 10), kv...)
+	if sel.Offer != "" {
+		// An offer's seats and date are fixed: back is its waitlist page.
+		s.EditURL = v.URL("/wl/" + sel.Offer)
+	}
 	return s, nil
 }
 
@@ -93,12 +102,19 @@ func (h *widgetHandlers) contact(c *gin.Context) {
 
 // showContact renders the contact form for a checked selection.
 func (h *widgetHandlers) showContact(c *gin.Context, v *widgetView, status int, sel *widget.Selection, form widget.ContactInput) {
+	h.showContactWith(c, v, status, sel, form, "")
+}
+
+// showContactWith is showContact with a link to the client's existing
+// place on the waitlist (existing, "" for none).
+func (h *widgetHandlers) showContactWith(c *gin.Context, v *widgetView, status int, sel *widget.Selection, form widget.ContactInput, existing string) {
 	token, err := h.flow.Seal(sel)
 	if err != nil {
 		h.serverError(c, err)
 		return
 	}
-	p := &widgetContactPage{Token: token, Seats: sel.Seats, Form: form, CommentLabel: v.Link.CommentLabel}
+	p := &widgetContactPage{Token: token, Seats: sel.Seats, Form: form, CommentLabel: v.Link.CommentLabel,
+		Wait: sel.Wait, Existing: existing}
 	sms, err := h.flow.Store.SMSSettings(c.Request.Context(), v.Link.LocationID)
 	if err != nil {
 		h.serverError(c, err)
@@ -109,7 +125,9 @@ func (h *widgetHandlers) showContact(c *gin.Context, v *widgetView, status int, 
 		h.serverError(c, err)
 		return
 	}
-	if p.PassOffer, err = h.passOffer(c, v, sel); err != nil {
+	if sel.Wait {
+		p.Price = nil // joining costs nothing; the price is for the booking
+	} else if p.PassOffer, err = h.passOffer(c, v, sel); err != nil {
 		h.serverError(c, err)
 		return
 	}
@@ -118,6 +136,9 @@ func (h *widgetHandlers) showContact(c *gin.Context, v *widgetView, status int, 
 	}
 	v.relinkToContact(sel)
 	v.Page, v.Title = p, v.L.T("widget_contact_title")
+	if sel.Wait {
+		v.Title = v.L.T("widget_wl_join_title")
+	}
 	h.render(c, status, "widget_contact", v)
 }
 
@@ -125,6 +146,14 @@ func (h *widgetHandlers) showContact(c *gin.Context, v *widgetView, status int, 
 // a posted step (the form with errors, the code form) reloads from its
 // selection, checked again, in the other language.
 func (v *widgetView) relinkToContact(sel *widget.Selection) {
+	switch {
+	case sel.Offer != "":
+		v.relink("/wl/"+sel.Offer+"/claim", nil)
+		return
+	case sel.Wait:
+		v.relink("/w/"+v.Link.Slug+"/waitlist", url.Values{"event": {strconv.FormatInt(sel.EventID, 10)}, "seats": {strconv.Itoa(sel.Seats)}})
+		return
+	}
 	q := url.Values{"event": {strconv.FormatInt(sel.EventID, 10)}, "seats": {strconv.Itoa(sel.Seats)}}
 	for _, id := range sel.Also {
 		q.Add("also", strconv.FormatInt(id, 10))

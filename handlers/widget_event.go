@@ -20,6 +20,9 @@ type widgetEventPage struct {
 	// ticked dates and seats to it and puts it in the history entry, so
 	// Back from the contact step shows them again.
 	Here string
+	// Wait is the "Join the waitlist" form (nil: the link takes no
+	// waitlist, or every seat the link allows is free).
+	Wait *waitJoinForm
 }
 
 // event shows one event with its Book another block.
@@ -91,6 +94,7 @@ func (h *widgetHandlers) showEvent(c *gin.Context, v *widgetView, status int, in
 	if errors.As(problems, &fe) && fe["seats"] != "" {
 		p.SeatsError = v.L.T(fe["seats"])
 	}
+	p.Wait = waitForm(v, page, in.Seats, problems)
 	v.Page, v.Title = p, v.Cat.Service(page.Event.ServiceID).Name
 	if problems == nil && status == http.StatusOK && c.Request.Method == http.MethodGet {
 		h.cacheEvent(c, v.Link, page)

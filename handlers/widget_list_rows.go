@@ -13,7 +13,7 @@ type listDay struct {
 }
 
 type listRow struct {
-	Open                            bool // seats left: the row links to the event
+	Open                            bool // seats left, or a waitlist: the row links to the event
 	Full                            bool
 	URL, DateTime, Clock            string
 	Service, Member, Minutes, Badge string
@@ -39,9 +39,14 @@ func listRows(v *widgetView, p *widgetListPage) {
 				Member:   v.Cat.Member(e.TeamMemberID).Name,
 				Minutes:  v.L.N("minutes_count", e.DurationMin),
 			}
-			if left == 0 {
+			switch {
+			case left == 0 && v.Link.Waitlist:
+				// A full event with a waitlist opens: its page has the
+				// "Join the waitlist" form.
+				r.Open, r.Badge = true, v.L.T("widget_wl_full_badge")
+			case left == 0:
 				r.Badge = v.L.T("widget_full")
-			} else {
+			default:
 				r.Badge = v.L.N("seats_left", left)
 			}
 			day.Rows = append(day.Rows, r)

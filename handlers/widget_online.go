@@ -179,6 +179,8 @@ func (h *widgetHandlers) holdAndPay(c *gin.Context, v *widgetView, sel *widget.S
 	var re *booking.ReserveError
 	switch {
 	case err == nil:
+	case h.offerRefusal(c, v, sel, form, err):
+		return
 	case errors.Is(err, booking.ErrTooManyHolds):
 		h.tooManyHolds(c, v, sel, form)
 		return

@@ -20,6 +20,7 @@ type widgetVerifyPage struct {
 	DevCode string // demo mode only
 	Done    bool   // the phone used up its tries: no code field
 	EditURL string
+	Wait    bool // the code confirms joining the waitlist, not a booking
 }
 
 // startConfirmation sends a code to the phone and shows the code form.
@@ -86,6 +87,10 @@ func (h *widgetHandlers) verify(c *gin.Context) {
 			return
 		}
 		v.carry.Set("pv", proof)
+		if p.Selection.Wait {
+			h.joinConfirmed(c, v, &p.Selection, p.Contact, true)
+			return
+		}
 		// Only now, with the phone confirmed, may its passes be offered.
 		h.bookConfirmed(c, v, &p.Selection, p.Contact, p.Phone, "")
 	case errors.Is(err, widget.ErrWrongCode):
@@ -221,7 +226,7 @@ func (h *widgetHandlers) showVerify(c *gin.Context, v *widgetView, status int, p
 		return
 	}
 	v.relinkToContact(&p.Selection)
-	page := &widgetVerifyPage{Token: token, Phone: p.Phone}
+	page := &widgetVerifyPage{Token: token, Phone: p.Phone, Wait: p.Selection.Wait}
 	if h.devCodes != nil {
 		page.DevCode = h.devCodes(p.Phone)
 	}

@@ -17,6 +17,9 @@ import (
 // The contact is checked and the phone normalised as Book does. Like Book,
 // a repeated key returns the first result (Reservation.Replayed).
 func (f *Flow) Hold(ctx context.Context, link *booking.Link, cat *Catalog, sel *Selection, in ContactInput, ip string, buyPassTypeID int64) (*booking.Reservation, error) {
+	if sel.Wait {
+		return nil, fmt.Errorf("hold with a waitlist selection: %w", ErrBadToken)
+	}
 	phone, err := f.NormalizedContact(link, cat, in)
 	if err != nil {
 		return nil, err
@@ -25,7 +28,7 @@ func (f *Flow) Hold(ctx context.Context, link *booking.Link, cat *Catalog, sel *
 	res, err := f.Store.Reserve(ctx, booking.ReserveRequest{
 		LocationID: link.LocationID, Link: link, Key: sel.Key, EventIDs: sel.EventIDs(), Seats: sel.Seats,
 		Client: client, Comment: in.Comment, Lang: sel.Lang, UTM: sel.UTM, ClientIP: ip,
-		Hold: true, BuyPassTypeID: buyPassTypeID,
+		Hold: true, BuyPassTypeID: buyPassTypeID, OfferToken: sel.Offer,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("hold: %w", err)

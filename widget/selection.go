@@ -28,6 +28,13 @@ type Selection struct {
 	// Key is the idempotency key of the final submit, fixed when the contact
 	// form is first shown, so a double click or a retry books once.
 	Key string `json:"k"`
+	// Wait: the selection asks for a place on the waitlist (Join), not
+	// for seats (Book).
+	Wait bool `json:"w,omitempty"`
+	// Offer is the waitlist entry token whose offer this selection claims
+	// (booking.ReserveRequest.OfferToken): the core books it only for the
+	// entry's client, event and seats.
+	Offer string `json:"o,omitempty"`
 	// Events are the checked events in EventIDs order when Select made
 	// the selection, so the contact step does not read them again; an
 	// opened token has none.
@@ -174,6 +181,9 @@ type ContactInput struct {
 // one (see UsablePasses); a link without SMS confirmation never spends a
 // pass, and a link that requires one (Prepayment) books nothing without.
 func (f *Flow) Book(ctx context.Context, link *booking.Link, cat *Catalog, sel *Selection, in ContactInput, ip string, passID int64) (*booking.Reservation, error) {
+	if sel.Wait {
+		return nil, fmt.Errorf("book with a waitlist selection: %w", ErrBadToken)
+	}
 	phone, err := f.NormalizedContact(link, cat, in)
 	if err != nil {
 		return nil, err
@@ -188,6 +198,7 @@ func (f *Flow) Book(ctx context.Context, link *booking.Link, cat *Catalog, sel *
 	res, err := f.Store.Reserve(ctx, booking.ReserveRequest{
 		LocationID: link.LocationID, Link: link, Key: sel.Key, EventIDs: sel.EventIDs(), Seats: sel.Seats,
 		Client: client, Comment: in.Comment, Lang: sel.Lang, UTM: sel.UTM, ClientIP: ip, PassID: passID,
+		OfferToken: sel.Offer,
 	})
 	var re *booking.ReserveError
 	if passID != 0 && errors.Is(err, booking.ErrNotFound) && !errors.As(err, &re) {
