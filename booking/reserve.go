@@ -352,7 +352,7 @@ func (s *Store) reserveTx(ctx context.Context, tx bun.Tx, req *ReserveRequest, f
 		return nil, fmt.Errorf("insert bookings: %w", err)
 	}
 	if offer != nil {
-		if err := markClaimed(ctx, tx, offer, g.ID, now); err != nil {
+		if err := s.markClaimed(ctx, tx, offer, g.ID, req.Seats, now); err != nil {
 			return nil, err
 		}
 	}
