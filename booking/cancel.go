@@ -100,6 +100,11 @@ func (s *Store) cancel(ctx context.Context, bookingID int64, by string, origin *
 		if err := queueCancelled(ctx, tx, b, ev, by, origin, now); err != nil {
 			return err
 		}
+		if by == CancelledByClient {
+			if err := queueStaffCancelled(ctx, tx, b, ev, now); err != nil {
+				return err
+			}
+		}
 		if err := s.offerFreed(ctx, tx, b.EventID, now); err != nil {
 			return err
 		}

@@ -76,6 +76,7 @@ func (s *Store) CreateEvent(ctx context.Context, locationID int64, in EventInput
 	c.color("color", in.Color)
 	c.text("category", in.Category, false, MaxNameLen)
 	c.text("comment", in.Comment, false, MaxEventCommentLen)
+	checkMinOverride(c, in.MinAttendees, capacity)
 	if in.StartsAt.IsZero() {
 		c.add("starts_at", MsgRequired)
 	}
@@ -86,6 +87,7 @@ func (s *Store) CreateEvent(ctx context.Context, locationID int64, in EventInput
 		LocationID: locationID, ServiceID: in.ServiceID, TeamMemberID: in.TeamMemberID,
 		StartsAt: in.StartsAt.UTC().Truncate(time.Minute), DurationMin: dur, Capacity: capacity,
 		Color: in.Color, Category: strings.TrimSpace(in.Category), Comment: in.Comment, CreatedAt: s.now(),
+		MinAttendees: in.MinAttendees,
 	}
 	if ev.Color == "" {
 		ev.Color = svc.Color
@@ -100,8 +102,10 @@ func (s *Store) CreateEvent(ctx context.Context, locationID int64, in EventInput
 	return ev, nil
 }
 
-// UpdateEvent changes one event's time, team member, duration, capacity and
-// notes. Capacity never drops below the seats already taken.
+// UpdateEvent changes one event's time, team member, duration, capacity,
+// notes and minimum-attendee override (in.MinAttendees is stored as given:
+// nil goes back to the service's minimum). Capacity never drops below the
+// seats already taken; a new start time resets the minimum decision.
 func (s *Store) UpdateEvent(ctx context.Context, id int64, in EventInput) (*Event, error) {
 	ev, err := s.Event(ctx, id)
 	if err != nil {
@@ -123,6 +127,7 @@ func (s *Store) UpdateEvent(ctx context.Context, id int64, in EventInput) (*Even
 	c.color("color", in.Color)
 	c.text("category", in.Category, false, MaxNameLen)
 	c.text("comment", in.Comment, false, MaxEventCommentLen)
+	checkMinOverride(c, in.MinAttendees, capacity)
 	if in.StartsAt.IsZero() {
 		in.StartsAt = ev.StartsAt
 	}
@@ -141,6 +146,7 @@ func (s *Store) UpdateEvent(ctx context.Context, id int64, in EventInput) (*Even
 			Set("color = ?", in.Color).
 			Set("category = ?", strings.TrimSpace(in.Category)).
 			Set("comment = ?", in.Comment).
+			Set("min_attendees = ?", in.MinAttendees).
 			Where("id = ? AND deleted_at IS NULL AND seats_taken <= ?", id, capacity).
 			Exec(ctx)
 		if err != nil {
@@ -256,50 +262,61 @@ func (s *Store) DeleteEvent(ctx context.Context, id int64) ([]Affected, error) {
 		if ev.DeletedAt != nil {
 			return fmt.Errorf("event %d: %w", id, ErrEventDeleted)
 		}
-		now := s.now()
-		var cancelled []Booking
-		err := tx.NewUpdate().Model((*Booking)(nil)).
-			Set("status = ?", StatusCancelled).
-			Set("cancelled_by = ?", CancelledByEventDeleted).
-			Set("cancelled_at = ?", now).
-			Set("updated_at = ?", now).
-			Set("sequence = sequence + 1").
-			Where("event_id = ? AND status <> ?", id, StatusCancelled).
-			Returning("*").
-			Scan(ctx, &cancelled)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("cancel bookings of event %d: %w", id, err)
-		}
-		ev.DeletedAt = &now
-		ev.SeatsTaken = 0
-		if _, err := tx.NewUpdate().Model(ev).WherePK().Column("deleted_at", "seats_taken").Exec(ctx); err != nil {
-			return fmt.Errorf("delete event %d: %w", id, err)
-		}
-		if err := s.returnVisitsOfDeleted(ctx, tx, cancelled, now); err != nil {
-			return err
-		}
-		if err := closeWaitlist(ctx, tx, id, now); err != nil {
-			return err
-		}
-		for _, b := range cancelled {
-			cl := new(Client)
-			if err := tx.NewSelect().Model(cl).Where("id = ?", b.ClientID).Scan(ctx); err != nil {
-				return fmt.Errorf("client %d: %w", b.ClientID, err)
-			}
-			// The studio cancelled the class: an online payment goes back
-			// in full.
-			if err := refundOnCancel(ctx, tx, &b, CancelledByEventDeleted, now); err != nil {
-				return err
-			}
-			if err := queueCancelled(ctx, tx, &b, ev, CancelledByEventDeleted, nil, now); err != nil {
-				return err
-			}
-			out = append(out, Affected{Booking: b, Client: *cl, Event: *ev})
-		}
-		return nil
+		var err error
+		out, err = s.callOffEvent(ctx, tx, ev, CancelledByEventDeleted, s.now())
+		return err
 	})
 	if err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// callOffEvent is the studio calling off a live event whose lock the caller
+// holds: every active booking cancelled (by says why: the event was
+// deleted, or it did not reach its minimum attendees), the event taken off
+// the schedule, visits given back, online payments refunded in full, the
+// waitlist closed and each client told. It returns the cancelled bookings.
+func (s *Store) callOffEvent(ctx context.Context, tx bun.Tx, ev *Event, by string, now time.Time) ([]Affected, error) {
+	var cancelled []Booking
+	err := tx.NewUpdate().Model((*Booking)(nil)).
+		Set("status = ?", StatusCancelled).
+		Set("cancelled_by = ?", by).
+		Set("cancelled_at = ?", now).
+		Set("updated_at = ?", now).
+		Set("sequence = sequence + 1").
+		Where("event_id = ? AND status <> ?", ev.ID, StatusCancelled).
+		Returning("*").
+		Scan(ctx, &cancelled)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("cancel bookings of event %d: %w", ev.ID, err)
+	}
+	ev.DeletedAt = &now
+	ev.SeatsTaken = 0
+	if _, err := tx.NewUpdate().Model(ev).WherePK().Column("deleted_at", "seats_taken").Exec(ctx); err != nil {
+		return nil, fmt.Errorf("delete event %d: %w", ev.ID, err)
+	}
+	if err := s.returnVisitsOfDeleted(ctx, tx, cancelled, now); err != nil {
+		return nil, err
+	}
+	if err := closeWaitlist(ctx, tx, ev.ID, now); err != nil {
+		return nil, err
+	}
+	out := make([]Affected, 0, len(cancelled))
+	for _, b := range cancelled {
+		cl := new(Client)
+		if err := tx.NewSelect().Model(cl).Where("id = ?", b.ClientID).Scan(ctx); err != nil {
+			return nil, fmt.Errorf("client %d: %w", b.ClientID, err)
+		}
+		// The studio called the class off: an online payment goes back
+		// in full.
+		if err := refundOnCancel(ctx, tx, &b, by, now); err != nil {
+			return nil, err
+		}
+		if err := queueCancelled(ctx, tx, &b, ev, by, nil, now); err != nil {
+			return nil, err
+		}
+		out = append(out, Affected{Booking: b, Client: *cl, Event: *ev})
 	}
 	return out, nil
 }

@@ -106,6 +106,7 @@ func (s *Store) checkEventEdit(ctx context.Context, ev *Event, in *EventInput, c
 	c.color("color", in.Color)
 	c.text("category", in.Category, false, MaxNameLen)
 	c.text("comment", in.Comment, false, MaxEventCommentLen)
+	checkMinOverride(c, in.MinAttendees, capacity)
 	if capacity < ev.SeatsTaken {
 		// Only a hint for the form: the update itself re-checks under lock.
 		c.add("capacity", MsgCapacityBelow)

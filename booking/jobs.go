@@ -90,12 +90,27 @@ func (s *Store) JobReschedule(ctx context.Context, j *Job, owner string, at time
 
 // EnsureCoreJobs adds the core's recurring jobs if they are missing (the
 // minimum-attendee sweep); every job worker calls it when it starts, and
-// the unique key makes that add one row for all processes.
+// the unique key makes that add one row for all processes. A sweep row
+// that ended failed or done (a worker gave up on it, or it was finished by
+// hand) is made pending again: a recurring job must never stop for good.
+// A pending one is left as it is, leased or not, so a restart does not
+// disturb a sweep under way.
 func (s *Store) EnsureCoreJobs(ctx context.Context) error {
 	now := s.now()
-	defer s.writeTurn(ctx)()
+	defer s.quietTurn(ctx)()
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		return enqueueJob(ctx, tx, JobMinAttendees, 0, 0, MinAttendeesSweepKey, now, now)
+		if err := enqueueJob(ctx, tx, JobMinAttendees, 0, 0, MinAttendeesSweepKey, now, now); err != nil {
+			return err
+		}
+		_, err := tx.NewUpdate().Model((*Job)(nil)).
+			Set("status = ?", JobPending).Set("attempts = 0").Set("run_at = ?", now).
+			Set("lease_owner = ''").Set("lease_until = NULL").Set("last_error = ''").Set("done_at = NULL").Set("updated_at = ?", now).
+			Where("unique_key = ? AND status <> ?", MinAttendeesSweepKey, JobPending).
+			Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("revive %s: %w", MinAttendeesSweepKey, err)
+		}
+		return nil
 	})
 }
 

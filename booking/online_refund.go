@@ -77,18 +77,19 @@ func refundBookingTx(ctx context.Context, tx bun.Tx, b *Booking, amount int64, r
 }
 
 // refundOnCancel refunds what is left of a booking paid online that was
-// just cancelled, when the cancel calls for it: the studio deleting the
-// event always, a client cancelling (before the cutoff, which
-// CancelByClient enforces) when the location refunds client cancels.
+// just cancelled, when the cancel calls for it: the studio calling the
+// event off (deleted, or below its minimum attendees) always, a client
+// cancelling (before the cutoff, which CancelByClient enforces) when the
+// location refunds client cancels.
 // Staff cancels and late cancels keep the money: staff refund by hand.
 func refundOnCancel(ctx context.Context, tx bun.Tx, b *Booking, by string, now time.Time) error {
 	if b.Payment != PaymentOnline || b.OnlinePaymentID == 0 {
 		return nil
 	}
 	reason := RefundEventDeleted
-	switch by {
-	case CancelledByEventDeleted:
-	case CancelledByClient:
+	switch {
+	case studioCancelled(by):
+	case by == CancelledByClient:
 		var on bool
 		if err := tx.NewSelect().Model((*Location)(nil)).Column("refund_on_client_cancel").Where("id = ?", b.LocationID).Scan(ctx, &on); err != nil {
 			return fmt.Errorf("location %d refund setting: %w", b.LocationID, err)

@@ -222,14 +222,20 @@ func (s *Store) confirmGroup(ctx context.Context, tx bun.Tx, g *Group, p *Online
 		return err
 	}
 	w := outboxWriterFor(tx, loc, st, now)
-	if !w.on() {
+	if !w.on() && !loc.StaffEmailNotify {
 		return nil
 	}
 	client := new(Client)
 	if err := tx.NewSelect().Model(client).Where("id = ?", g.ClientID).Scan(ctx); err != nil {
 		return fmt.Errorf("client %d: %w", g.ClientID, err)
 	}
-	return queueBooked(ctx, w, g, client, bookings, events, pass)
+	if w.on() {
+		if err := queueBooked(ctx, w, g, client, bookings, events, pass); err != nil {
+			return err
+		}
+	}
+	// A held booking is always an online one: staff hear of it once paid.
+	return queueStaffNotice(ctx, w, MsgStaffBooked, client, bookings, staffEvents(events))
 }
 
 // payHeldBookings marks held bookings paid online, each with its share.
@@ -346,7 +352,7 @@ func refundUnheld(ctx context.Context, tx bun.Tx, g *Group, p *OnlinePayment, pa
 	}
 	reason := RefundStaff
 	deleted, err := tx.NewSelect().Model((*Booking)(nil)).
-		Where("group_id = ? AND status = ? AND cancelled_by = ?", g.ID, StatusCancelled, CancelledByEventDeleted).Exists(ctx)
+		Where("group_id = ? AND status = ? AND cancelled_by IN (?)", g.ID, StatusCancelled, bun.List(studioCancels)).Exists(ctx)
 	if err != nil {
 		return fmt.Errorf("cancelled bookings of group %d: %w", g.ID, err)
 	}

@@ -29,17 +29,17 @@ func (s *Store) returnVisits(ctx context.Context, tx bun.Tx, b *Booking, now tim
 }
 
 // visitsDueBack decides whether cancelling a pass-paid booking gives its
-// visits back: yes when the studio cancels (the event was deleted) or the
-// cancel comes before the cutoff of the link the booking came through (the
-// start itself for a staff booking); a late cancel or a no-show keeps them
-// unless the location says otherwise. was is the booking's status before
-// the cancel.
+// visits back: yes when the studio cancels (the event was deleted or did
+// not reach its minimum) or the cancel comes before the cutoff of the link
+// the booking came through (the start itself for a staff booking); a late
+// cancel or a no-show keeps them unless the location says otherwise. was
+// is the booking's status before the cancel.
 func visitsDueBack(ctx context.Context, tx bun.Tx, b *Booking, was Status, ev *Event, by string, now time.Time) (bool, error) {
 	loc := new(Location)
 	if err := tx.NewSelect().Model(loc).Where("id = ?", b.LocationID).Scan(ctx); err != nil {
 		return false, notFound(err, "location", b.LocationID)
 	}
-	if loc.ReturnVisitsLateCancel || by == CancelledByEventDeleted {
+	if loc.ReturnVisitsLateCancel || studioCancelled(by) {
 		return true, nil
 	}
 	if was == StatusNoShow {

@@ -372,11 +372,19 @@ func (s *Store) reserveTx(ctx context.Context, tx bun.Tx, req *ReserveRequest, f
 		}
 		return &Reservation{Group: *g, Client: *client, Bookings: bookings}, nil
 	}
-	if w := outboxWriterFor(tx, loc, st, now); w.on() {
+	w := outboxWriterFor(tx, loc, st, now)
+	if w.on() {
 		if req.Link != nil {
 			w.origin = s.widgetOrigin(req.Link.ID, req.ClientIP)
 		}
 		if err := queueBooked(ctx, w, g, client, bookings, events, pass); err != nil {
+			return nil, err
+		}
+	}
+	if req.Link != nil {
+		// Staff hear of online bookings by e-mail, whatever the clients'
+		// channel (outbox_staff.go).
+		if err := queueStaffNotice(ctx, w, MsgStaffBooked, client, bookings, staffEvents(events)); err != nil {
 			return nil, err
 		}
 	}

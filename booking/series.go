@@ -57,6 +57,9 @@ type SeriesInput struct {
 	From, Until  string // DateLayout, local dates, both included
 	DurationMin  *int
 	Capacity     *int
+	// MinAttendees overrides the service's minimum on every event of the
+	// series (nil: the service's), as EventInput.MinAttendees.
+	MinAttendees *int
 }
 
 // ParseClock parses "HH:MM" into minutes after midnight.
@@ -94,6 +97,7 @@ func (s *Store) CreateSeries(ctx context.Context, locationID int64, in SeriesInp
 	c := newChecker()
 	svc, _ := s.checkServiceMember(ctx, s.db, locationID, in.ServiceID, in.TeamMemberID, c)
 	dur, capacity := applyDefaults(svc, in.DurationMin, in.Capacity, c)
+	checkMinOverride(c, in.MinAttendees, capacity)
 	if in.Weekdays <= 0 || in.Weekdays >= 128 {
 		c.add("weekdays", MsgNoWeekdays)
 	}
@@ -132,6 +136,7 @@ func (s *Store) CreateSeries(ctx context.Context, locationID int64, in SeriesInp
 			LocationID: locationID, ServiceID: in.ServiceID, TeamMemberID: in.TeamMemberID,
 			StartsAt: st, DurationMin: dur, Capacity: capacity,
 			Color: svc.Color, Category: svc.Category, CreatedAt: sr.CreatedAt,
+			MinAttendees: in.MinAttendees,
 		})
 	}
 	err = s.inTx(ctx, func(tx bun.Tx) error {

@@ -34,9 +34,10 @@ func (e *CapacityBelowError) Unwrap() []error {
 //   - each event keeps its own local date, moved by as many days as the
 //     edited event's date moved, at the new local clock time, so 18:00 stays
 //     18:00 on both sides of a DST change;
-//   - colour and category go to every event (they are how the series looks
-//     on the schedule), the comment only to the edited one (it is about
-//     that day).
+//   - colour, category and the minimum-attendee override go to every event
+//     (they are how the series looks and runs), the comment only to the
+//     edited one (it is about that day); an event whose start moves gets a
+//     new minimum-attendee decision.
 //
 // "Later" is by start time. It returns the changed events in start order.
 // An event outside any series is changed alone, as UpdateEventAt does.
@@ -105,14 +106,19 @@ func (s *Store) UpdateSeriesFrom(ctx context.Context, eventID int64, in EventInp
 		for i := range events {
 			e := &events[i]
 			l := e.StartsAt.In(zone)
+			was := e.StartsAt
 			e.StartsAt = time.Date(l.Year(), l.Month(), l.Day()+shift, minute/60, minute%60, 0, 0, zone).UTC()
+			if !e.StartsAt.Equal(was) {
+				// A new time is a new decision on its minimum attendees.
+				e.MinState = MinUndecided
+			}
 			e.TeamMemberID, e.DurationMin, e.Capacity = in.TeamMemberID, dur, capacity
-			e.Color, e.Category = in.Color, category
+			e.Color, e.Category, e.MinAttendees = in.Color, category, in.MinAttendees
 			if e.ID == ev.ID {
 				e.Comment = in.Comment
 			}
 			res, err := tx.NewUpdate().Model(e).
-				Column("team_member_id", "starts_at", "duration_min", "capacity", "color", "category", "comment").
+				Column("team_member_id", "starts_at", "duration_min", "capacity", "color", "category", "comment", "min_attendees", "min_state").
 				Where("id = ? AND deleted_at IS NULL AND seats_taken <= ?", e.ID, capacity).
 				Exec(ctx)
 			if err != nil {
