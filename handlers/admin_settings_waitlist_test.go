@@ -28,7 +28,7 @@ func TestAdminWaitlistSettings(t *testing.T) {
 		p := c.get(settingsWaitlistPath)
 		settingsOK(t, p, "waitlist settings")
 		for sel, want := range map[string]string{"#gb-waitlist_mode": "in_order", "#gb-message_channel": "sms"} {
-			if got := p.doc.Find(sel + " option[selected]").AttrOr("value", ""); got != want {
+			if got := p.doc.Find(sel+" option[selected]").AttrOr("value", ""); got != want {
 				t.Errorf("%s selected %q, want %q", sel, got, want)
 			}
 		}
