@@ -81,6 +81,10 @@ func (h *adminHandlers) attachWaitlist(ctx context.Context, v *adminView, p *eve
 		return fmt.Errorf("minimum attendees of event %d: %w", p.W.Event.ID, err)
 	}
 	p.Min = minimumBanner(v, p, min, decideAt.In(zone), state)
+	if min > 0 {
+		at := decideAt.In(zone)
+		p.MinFact = v.L.T("admin_waitlist_min_fact", map[string]any{"Min": min, "Date": v.L.DateShort(at), "Time": v.L.Clock(at)})
+	}
 	return nil
 }
 

@@ -224,6 +224,9 @@ func TestAdminEventMinimum(t *testing.T) {
 		if got := p.text("#gae-min.gae-min--warn"); !strings.HasPrefix(got, "Below its minimum: 0 of 3 seats booked.") || !strings.Contains(got, "16:00") {
 			t.Errorf("banner %q", got)
 		}
+		if got := p.text("#gae-min-fact"); !strings.HasPrefix(got, "3, decided on ") || !strings.HasSuffix(got, " at 16:00") {
+			t.Errorf("minimum fact %q", got)
+		}
 		// Staff were warned at the decision time: the banner says so.
 		setState := func(s booking.MinState) {
 			if _, err := db.NewUpdate().Model((*booking.Event)(nil)).Set("min_state = ?", s).Where("id = ?", ev.ID).Exec(ctx); err != nil {

@@ -34,6 +34,7 @@ type eventPage struct {
 	PayMethods   []settingsOption
 	Waitlist     *eventWaitlist
 	Min          *eventMinimum // the event is below its minimum attendees
+	MinFact      string        // the minimum and when it is decided ("" without one)
 }
 
 // eventRow is one booking in the clients list, with the state of its
