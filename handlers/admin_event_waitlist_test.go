@@ -162,6 +162,13 @@ func TestAdminEventWaitlist(t *testing.T) {
 		if got := e.waitlistEntry(a.ID); got.State != booking.WaitWaiting {
 			t.Errorf("a refused request changed the entry: %s", got.State)
 		}
+		// A wrong CSRF token, or a post from another site: refused.
+		if r := e.c.post(waitlistURL(ev, a, "remove"), url.Values{"_csrf": {"forged"}}); r.code != http.StatusForbidden {
+			t.Errorf("forged CSRF token: %d", r.code)
+		}
+		if r := e.c.post(waitlistURL(ev, a, "book"), url.Values{}, "Sec-Fetch-Site", "cross-site"); r.code != http.StatusForbidden {
+			t.Errorf("cross-site post: %d", r.code)
+		}
 		// Signed out: sent to sign in, nothing changes.
 		anon := &adminClient{e: e.adminEnv, ip: "192.0.2.99"}
 		if r := anon.post(waitlistURL(ev, a, "remove"), url.Values{}); r.code != http.StatusSeeOther || !strings.HasPrefix(r.hdr.Get("Location"), "/admin/login") {
