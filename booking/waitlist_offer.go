@@ -30,9 +30,13 @@ func (s *Store) offerFreed(ctx context.Context, tx bun.Tx, eventID int64, now ti
 	var waiting []WaitlistEntry
 	// The line is read first: most events have none, and then this is one
 	// indexed read.
+	// A client who got into the event meanwhile (booked it directly) is
+	// passed over: a claim would be refused as already booked, and the
+	// seats would sit reserved for nothing.
 	if err := tx.NewSelect().Model(&waiting).
-		Where("event_id = ? AND state = ?", eventID, WaitWaiting).
-		Order("position").Scan(ctx); err != nil {
+		Where("w.event_id = ? AND w.state = ?", eventID, WaitWaiting).
+		Where("NOT EXISTS (SELECT 1 FROM bookings AS b WHERE b.event_id = w.event_id AND b.client_id = w.client_id AND b.visitor_name = '' AND b.status <> ?)", StatusCancelled).
+		Order("w.position").Scan(ctx); err != nil {
 		return fmt.Errorf("waitlist of event %d: %w", eventID, err)
 	}
 	if len(waiting) == 0 {
@@ -99,7 +103,10 @@ func (s *Store) makeOffer(ctx context.Context, tx bun.Tx, w *outboxWriter, e *Wa
 	if n, _ := r.RowsAffected(); n != 1 {
 		return fmt.Errorf("offer waitlist entry %d: %w", e.ID, ErrConflict)
 	}
-	if err := enqueueJob(ctx, tx, JobOfferExpire, e.LocationID, e.ID, offerExpireKey(e.ID, now), until, now); err != nil {
+	// requeue, not enqueue: an entry offered again within the same second
+	// (first to claim puts offers back to waiting) reuses the key, and its
+	// new end must still be queued.
+	if err := requeueJob(ctx, tx, JobOfferExpire, e.LocationID, e.ID, offerExpireKey(e.ID, now), until, now); err != nil {
 		return err
 	}
 	if !w.on() {

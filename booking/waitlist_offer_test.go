@@ -250,3 +250,61 @@ func TestWaitlistEventDeleted(t *testing.T) {
 		invariant(t, db)
 	})
 }
+
+// TestWaitlistPassesOverBooked: a client in line who booked the event
+// another way meanwhile is passed over, so the seats go to someone who
+// can claim them.
+func TestWaitlistPassesOverBooked(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		f := booktest.Seed(t, db)
+		f.WithWaitlist(t, booking.WaitlistInOrder, 120)
+		ev := f.YogaEvents(t, 1, 3)[0]
+		one, two := staffBook(t, f, 11, 1, ev), staffBook(t, f, 12, 2, ev)
+		a := f.Join(t, 1, 2, ev)
+		cancelAdmin(t, f, one)
+		wantState(t, db, booking.WaitWaiting, a)
+		if _, err := f.Store.Reserve(ctx, req(f, 1, 1, ev)); err != nil {
+			t.Fatalf("the free seat: %v", err)
+		}
+		b := f.Join(t, 2, 2, ev)
+		cancelAdmin(t, f, two)
+		wantState(t, db, booking.WaitWaiting, a)
+		wantState(t, db, booking.WaitOffered, b)
+		invariant(t, db)
+	})
+}
+
+// TestWaitlistFreedByEveryPath: seats freed by moving a booking away, by
+// more capacity and by a smaller booking are all offered.
+func TestWaitlistFreedByEveryPath(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		f := booktest.Seed(t, db)
+		f.WithWaitlist(t, booking.WaitlistInOrder, 120)
+		evs := f.YogaEvents(t, 2, 3)
+		ev := evs[0]
+		b1, b2 := staffBook(t, f, 11, 1, ev), staffBook(t, f, 12, 2, ev)
+		a, b, c := f.Join(t, 1, 1, ev), f.Join(t, 2, 1, ev), f.Join(t, 3, 1, ev)
+		if _, err := f.Store.MoveBooking(ctx, b1.ID, evs[1].ID); err != nil {
+			t.Fatal(err)
+		}
+		wantState(t, db, booking.WaitOffered, a)
+		if err := f.Store.SetCapacity(ctx, ev.ID, 4); err != nil {
+			t.Fatal(err)
+		}
+		wantState(t, db, booking.WaitOffered, b)
+		if _, err := f.Store.ChangeSeats(ctx, b2.ID, 1); err != nil {
+			t.Fatal(err)
+		}
+		wantState(t, db, booking.WaitOffered, c)
+		if n := seatsTaken(t, f, ev); n != 4 {
+			t.Fatalf("seats taken %d", n)
+		}
+		// Capacity cannot drop under what the offers hold.
+		if err := f.Store.SetCapacity(ctx, ev.ID, 3); !errors.Is(err, booking.ErrCapacityBelowTaken) {
+			t.Fatalf("capacity under the offers: %v", err)
+		}
+		invariant(t, db)
+	})
+}

@@ -89,3 +89,13 @@ func (s *Store) EventWaitlist(ctx context.Context, eventID int64) ([]WaitlistRow
 	}
 	return rows, nil
 }
+
+// WaitlistEntry reads one entry by id, for staff actions: the admin checks
+// its LocationID against the signed-in location before acting on it.
+func (s *Store) WaitlistEntry(ctx context.Context, id int64) (*WaitlistEntry, error) {
+	e := new(WaitlistEntry)
+	if err := s.db.NewSelect().Model(e).Where("id = ?", id).Scan(ctx); err != nil {
+		return nil, notFound(err, "waitlist entry", id)
+	}
+	return e, nil
+}

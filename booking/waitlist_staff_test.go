@@ -110,6 +110,12 @@ func TestWaitlistStaffBookIn(t *testing.T) {
 		if _, err := f.Store.BookWaitlistEntry(ctx, b.ID, 0); !errors.Is(err, booking.ErrFull) {
 			t.Fatalf("book-in of a waiting entry in a full event: %v", err)
 		}
+		if got, err := f.Store.WaitlistEntry(ctx, b.ID); err != nil || got.LocationID != f.Location.ID || got.Token != b.Token {
+			t.Fatalf("entry by id %+v %v", got, err)
+		}
+		if _, err := f.Store.WaitlistEntry(ctx, 999999); !errors.Is(err, booking.ErrNotFound) {
+			t.Fatalf("unknown entry: %v", err)
+		}
 		wantState(t, db, booking.WaitWaiting, b)
 
 		if _, err := f.Store.ChangeSeats(ctx, bs[0].ID, 1); err != nil {
