@@ -25,7 +25,7 @@ func TestMinOverrideBeatsService(t *testing.T) {
 		staffUser(t, f, "olga@sunrise.example")
 		setMin(t, f, f.Yoga, 5, 3)
 		setMin(t, f, f.Pilates, 0, 2)
-		start := f.Now.Truncate(24 * time.Hour).AddDate(0, 0, 1).Add(18 * time.Hour)
+		start := f.Now.Truncate(24*time.Hour).AddDate(0, 0, 1).Add(18 * time.Hour)
 		create := func(svc *booking.Service, tm *booking.TeamMember, min *int) *booking.Event {
 			t.Helper()
 			ev, err := f.Store.CreateEvent(ctx, f.Location.ID, booking.EventInput{
@@ -199,6 +199,42 @@ func TestMinCreatedInsideWindow(t *testing.T) {
 		got, err := f.Store.Event(context.Background(), ev.ID)
 		if err != nil || got.DeletedAt != nil || got.MinState != booking.MinOK {
 			t.Fatalf("event created inside its window: %+v %v", got, err)
+		}
+	})
+}
+
+// TestMinCountsHeldBookings: seats held for an online payment under way
+// count toward the minimum (their client may still pay); cancelled
+// bookings do not.
+func TestMinCountsHeldBookings(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		f := booktest.Seed(t, db)
+		waitSettings(t, f, true, false)
+		setMin(t, f, f.Yoga, 3, 3)
+		first := f.YogaEvents(t, 1, 10)[0]
+		evs := []*booking.Event{first, f.Event(t, f.Yoga, f.Sofie, first.StartsAt.Add(-time.Hour), 10)}
+		hold(t, f, 1, 2, evs[0])
+		if _, err := f.Store.Reserve(ctx, req(f, 2, 1, evs[0])); err != nil {
+			t.Fatal(err)
+		}
+		gone, err := f.Store.Reserve(ctx, req(f, 3, 2, evs[1]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.Store.Reserve(ctx, req(f, 4, 1, evs[1])); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.Store.CancelByAdmin(ctx, gone.Bookings[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		f.Now = evs[0].StartsAt.Add(-3 * time.Hour)
+		decide(t, f.Store, 2)
+		if s := minState(t, f, evs[0]); s != booking.MinOK {
+			t.Fatalf("2 held + 1 booked of 3: %q", s)
+		}
+		if s := minState(t, f, evs[1]); s != booking.MinCancelled {
+			t.Fatalf("1 booked (2 cancelled) of 3: %q", s)
 		}
 	})
 }

@@ -204,8 +204,8 @@ func TestMinAttendeesOnceAcrossSweeps(t *testing.T) {
 				staffUser(t, f, "olga@sunrise.example")
 				waitSettings(t, f, auto, false)
 				setMin(t, f, f.Yoga, 4, 3)
-				// Three events at the same time, each one short.
-				start := f.Now.Truncate(24 * time.Hour).AddDate(0, 0, 1).Add(18 * time.Hour)
+				// Three events a minute apart, each one short of its minimum.
+				start := f.Now.Truncate(24*time.Hour).AddDate(0, 0, 1).Add(18 * time.Hour)
 				var evs []*booking.Event
 				for i := range 3 {
 					ev := f.Event(t, f.Yoga, f.Sofie, start.Add(time.Duration(i)*time.Minute), 10)

@@ -82,10 +82,16 @@ func queueStaffNotice(ctx context.Context, w *outboxWriter, kind string, client 
 // queueStaffCancelled is queueStaffNotice for one booking a client
 // cancelled, for the cancel path, which has no writer of its own.
 func queueStaffCancelled(ctx context.Context, tx bun.Tx, b *Booking, ev *Event, now time.Time) error {
-	w, err := newOutboxWriter(ctx, tx, b.LocationID, now)
-	if err != nil || !w.loc.StaffEmailNotify {
-		return err
+	loc := new(Location)
+	if err := tx.NewSelect().Model(loc).Where("id = ?", b.LocationID).Scan(ctx); err != nil {
+		return notFound(err, "location", b.LocationID)
 	}
+	if !loc.StaffEmailNotify {
+		return nil
+	}
+	// Staff rows need no SMS settings (no SMS goes to staff), so the
+	// writer is built without reading them.
+	w := &outboxWriter{tx: tx, now: now, loc: loc, services: map[int64]string{}, tokens: map[int64]string{}}
 	cl := new(Client)
 	if err := tx.NewSelect().Model(cl).Where("id = ?", b.ClientID).Scan(ctx); err != nil {
 		return fmt.Errorf("client %d: %w", b.ClientID, err)
