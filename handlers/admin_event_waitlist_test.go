@@ -264,6 +264,57 @@ func TestAdminEventMinimum(t *testing.T) {
 	})
 }
 
+// A new event or weekly series takes a minimum override from the create
+// form; a bad one is refused at the field and nothing is created.
+func TestAdminNewEventMinimum(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		e := newAdminEnv(t, db)
+		c := e.signIn(ownerEmail)
+		series := url.Values{"repeat": {"weekly"}, "service_id": {itoa64(e.f.Pilates.ID)}, "team_member_id": {itoa64(e.f.Marton.ID)},
+			"weekdays": {"2", "4"}, "start_time": {"18:00"}, "from": {"2026-03-17"}, "until": {"2026-03-26"}, "capacity": {"6"}}
+		for _, tc := range []struct{ repeat, value, msg string }{
+			{"weekly", "lots", settingsMsg(t, "admin_settings_error_whole_number")},
+			{"weekly", "7", settingsMsg(t, booking.MsgMinAboveCapacity)},
+			{"none", "-1", settingsMsg(t, booking.MsgOutOfRange)},
+		} {
+			form := url.Values{}
+			for k, v := range series {
+				form[k] = v
+			}
+			form.Set("repeat", tc.repeat)
+			form.Set("date", "2026-03-17")
+			form.Set("min_attendees", tc.value)
+			r := c.post("/admin/schedule/new", form)
+			if r.code != http.StatusUnprocessableEntity || r.text("#gb-min_attendees-error") != tc.msg {
+				t.Errorf("%s min %q: %d %q, want 422 %q", tc.repeat, tc.value, r.code, r.text("#gb-min_attendees-error"), tc.msg)
+			}
+			if n := schedEventCount(e); n != 0 {
+				t.Fatalf("%s min %q refused but %d events created", tc.repeat, tc.value, n)
+			}
+		}
+		form := url.Values{}
+		for k, v := range series {
+			form[k] = v
+		}
+		form.Set("min_attendees", "2")
+		if r := c.post("/admin/schedule/new", form); r.code != http.StatusSeeOther {
+			t.Fatalf("create series: %d\n%s", r.code, r.text(".gb-error"))
+		}
+		events, err := e.f.Store.Events(context.Background(), booking.EventFilter{LocationID: e.f.Location.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(events) != 4 {
+			t.Fatalf("%d events in the series", len(events))
+		}
+		for _, ev := range events {
+			if ev.MinAttendees == nil || *ev.MinAttendees != 2 {
+				t.Errorf("event %d minimum %v", ev.ID, ev.MinAttendees)
+			}
+		}
+	})
+}
+
 // The link form turns a link's waitlist on and off.
 func TestAdminLinkWaitlist(t *testing.T) {
 	booktest.Each(t, func(t *testing.T, db *bun.DB) {

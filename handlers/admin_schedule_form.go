@@ -96,6 +96,7 @@ func (f schedForm) series() booking.SeriesInput {
 		ServiceID: f.ServiceID, TeamMemberID: f.MemberID, Weekdays: booking.WeekdaySet(days...),
 		StartTime: f.Time, From: f.From, Until: f.Until,
 		DurationMin: schedOptionalInt(f.Duration), Capacity: schedOptionalInt(f.Capacity),
+		MinAttendees: schedOptionalInt(f.MinAttendees),
 	}
 }
 

@@ -44,11 +44,8 @@ func (h *adminHandlers) scheduleCreate(c *gin.Context) {
 		n          int
 		err        error
 	)
-	switch {
-	case f.Repeat != schedRepeatWeekly && f.minErrors() != nil:
-		// Refused below at the field, nothing written. A series has no
-		// override field: its events keep the service's minimum.
-		err = f.minErrors()
+	switch err = f.minErrors(); {
+	case err != nil: // refused below at the field, nothing written
 	case f.Repeat == schedRepeatWeekly:
 		var events []booking.Event
 		_, events, err = h.store.CreateSeries(ctx, v.Location.ID, f.series())
