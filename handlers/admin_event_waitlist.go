@@ -27,6 +27,10 @@ type waitRow struct {
 	URL   string // prefix of the entry's actions
 	// First and Last disable "up" and "down" at the ends of the line.
 	First, Last bool
+	// NoRoom, when set, says why "move in" cannot work now: the party is
+	// larger than the free seats (and holds no reserved offer). The button
+	// is disabled; the core checks again on a post all the same.
+	NoRoom string
 	Err         string // a refused action's message, shown at the row
 }
 
@@ -71,6 +75,10 @@ func (h *adminHandlers) attachWaitlist(ctx context.Context, v *adminView, p *eve
 		if r.Entry.State.InLine() {
 			seen++
 			w.First, w.Last = seen == 1, seen == wl.InLine
+			held := r.Entry.State == booking.WaitOffered && r.Entry.Reserved
+			if free := p.W.Event.SeatsLeft(); !held && r.Entry.Seats > free {
+				w.NoRoom = v.L.N("admin_waitlist_error_full", r.Entry.Seats, map[string]any{"Free": max(free, 0)})
+			}
 		}
 		wl.Rows = append(wl.Rows, w)
 	}

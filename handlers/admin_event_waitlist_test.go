@@ -121,6 +121,9 @@ func TestAdminEventWaitlist(t *testing.T) {
 			t.Errorf("held: %q", got)
 		}
 		bea := p.doc.Find("#waitlist-" + itoa64(b.ID))
+		if bea.Find(`form[action$="/book"] button[disabled]`).Length() != 0 {
+			t.Error("move in is disabled for an offer holding its seat")
+		}
 		if got := strings.Join(strings.Fields(bea.Find(".gae-wl__state").Text()), " "); !strings.HasPrefix(got, "Offered until") || !strings.HasSuffix(got, "12:00") {
 			t.Errorf("offer shown as %q", got)
 		}
@@ -140,7 +143,11 @@ func TestAdminEventWaitlist(t *testing.T) {
 		}
 		e.invariant()
 
-		// Ada's party of 2 does not fit: refused at her row, nothing booked.
+		// Ada's party of 2 does not fit: the button says so, and a post
+		// anyway is refused at her row, nothing booked.
+		if got := r.doc.Find("#waitlist-" + itoa64(a.ID) + ` form[action$="/book"] button[disabled]`).AttrOr("title", ""); got != "Not enough free seats for a party of 2: 0 free." {
+			t.Errorf("move in for a party that does not fit: title %q", got)
+		}
 		before = e.bookings()
 		r = e.c.post(waitlistURL(ev, a, "book"), url.Values{}, htmx...)
 		if r.code != http.StatusConflict || r.text("#waitlist-"+itoa64(a.ID)+"-error") != "Not enough free seats for a party of 2: 0 free." {
