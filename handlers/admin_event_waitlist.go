@@ -31,7 +31,7 @@ type waitRow struct {
 	// larger than the free seats (and holds no reserved offer). The button
 	// is disabled; the core checks again on a post all the same.
 	NoRoom string
-	Err         string // a refused action's message, shown at the row
+	Err    string // a refused action's message, shown at the row
 }
 
 // InLine tells the template whether the row still has actions.

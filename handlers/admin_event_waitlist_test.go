@@ -145,7 +145,7 @@ func TestAdminEventWaitlist(t *testing.T) {
 
 		// Ada's party of 2 does not fit: the button says so, and a post
 		// anyway is refused at her row, nothing booked.
-		if got := r.doc.Find("#waitlist-" + itoa64(a.ID) + ` form[action$="/book"] button[disabled]`).AttrOr("title", ""); got != "Not enough free seats for a party of 2: 0 free." {
+		if got := r.doc.Find("#waitlist-"+itoa64(a.ID)+` form[action$="/book"] button[disabled]`).AttrOr("title", ""); got != "Not enough free seats for a party of 2: 0 free." {
 			t.Errorf("move in for a party that does not fit: title %q", got)
 		}
 		before = e.bookings()
