@@ -32,6 +32,9 @@ type eventPage struct {
 	SeatsLeftMax int    // for the add form's seat input
 	Totals       *eventPayTotals
 	PayMethods   []settingsOption
+	Waitlist     *eventWaitlist
+	Min          *eventMinimum // the event is below its minimum attendees
+	MinFact      string        // the minimum and when it is decided ("" without one)
 }
 
 // eventRow is one booking in the clients list, with the state of its
@@ -102,6 +105,10 @@ func (h *adminHandlers) loadEventPage(c *gin.Context, v *adminView) (*eventPage,
 		return nil, false
 	}
 	if err := h.attachMessages(c.Request.Context(), v, p); err != nil {
+		h.serverError(c, err)
+		return nil, false
+	}
+	if err := h.attachWaitlist(c.Request.Context(), v, p); err != nil {
 		h.serverError(c, err)
 		return nil, false
 	}
@@ -212,6 +219,8 @@ func (h *adminHandlers) doneAlert(c *gin.Context, v *adminView, p *eventPage) {
 		v.alert("success", v.L.T("admin_passes_done_"+done))
 	case "refund", "retried":
 		v.alert("success", v.L.T(bookingDoneMsg(done)))
+	case "wl_booked", "wl_moved", "wl_removed":
+		v.alert("success", v.L.T(waitlistDoneMsg(done)))
 	case "moved":
 		to, err := strconv.ParseInt(c.Query("to"), 10, 64)
 		if err != nil {

@@ -21,4 +21,8 @@ func (h *adminHandlers) registerEvents(g *gin.RouterGroup) {
 	g.POST("/events/:id/bookings/:bid/refunds/:eid/retry", h.eventBookingRetryRefund)
 	g.GET("/events/:id/bookings/:bid/move", h.eventMoveForm)
 	g.POST("/events/:id/bookings/:bid/move", h.eventMove)
+	g.POST("/events/:id/waitlist/:wid/book", h.eventWaitlistBook)
+	g.POST("/events/:id/waitlist/:wid/up", h.eventWaitlistMove(true))
+	g.POST("/events/:id/waitlist/:wid/down", h.eventWaitlistMove(false))
+	g.POST("/events/:id/waitlist/:wid/remove", h.eventWaitlistRemove)
 }

@@ -100,6 +100,7 @@ func readLinkForm(c *gin.Context, l *booking.Link) map[string]string {
 	l.MultiEvent, l.MaxEvents = checked("multi_event"), linkFormInt(raw["max_events"])
 	l.MultiSeat, l.MaxSeats = checked("multi_seat"), linkFormInt(raw["max_seats"])
 	l.SMSConfirm = checked("sms_confirm")
+	l.Waitlist = checked("waitlist")
 	l.EmailMode = booking.FieldMode(c.PostForm("email_mode"))
 	l.CommentMode = booking.FieldMode(c.PostForm("comment_mode"))
 	l.CommentLabel = c.PostForm("comment_label")

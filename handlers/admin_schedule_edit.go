@@ -30,6 +30,9 @@ func (h *adminHandlers) scheduleEditForm(c *gin.Context) {
 		Duration: strconv.Itoa(ev.DurationMin), Capacity: strconv.Itoa(ev.Capacity),
 		Color: ev.Color, Category: ev.Category, Comment: ev.Comment,
 	}
+	if ev.MinAttendees != nil {
+		f.MinAttendees = strconv.Itoa(*ev.MinAttendees)
+	}
 	h.scheduleRenderForm(c, v, http.StatusOK, f, ev)
 }
 
@@ -51,12 +54,14 @@ func (h *adminHandlers) scheduleUpdate(c *gin.Context) {
 		f.Scope = schedScopeOne
 	}
 	n := 1
-	var err error
-	if f.Scope == schedScopeFollowing {
+	err := f.minErrors() // refused below at the field, nothing written
+	switch {
+	case err != nil:
+	case f.Scope == schedScopeFollowing:
 		var changed []booking.Event
 		changed, err = h.store.UpdateSeriesFrom(ctx, ev.ID, f.input(), f.Date, f.Time)
 		n = len(changed)
-	} else {
+	default:
 		_, err = h.store.UpdateEventAt(ctx, ev.ID, f.input(), f.Date, f.Time)
 	}
 	if v.fieldErrors(err) {

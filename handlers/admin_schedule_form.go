@@ -31,6 +31,8 @@ type schedForm struct {
 	Color, Category, Comment string
 	Days                     []int // ticked weekdays, as time.Weekday
 	From, Until              string
+	// MinAttendees overrides the service's minimum (empty: the service's).
+	MinAttendees string
 }
 
 func readSchedForm(c *gin.Context) schedForm {
@@ -41,6 +43,7 @@ func readSchedForm(c *gin.Context) schedForm {
 		Duration: strings.TrimSpace(c.PostForm("duration_min")), Capacity: strings.TrimSpace(c.PostForm("capacity")),
 		Color: c.PostForm("color"), Category: c.PostForm("category"), Comment: c.PostForm("comment"),
 		From: strings.TrimSpace(c.PostForm("from")), Until: strings.TrimSpace(c.PostForm("until")),
+		MinAttendees: strings.TrimSpace(c.PostForm("min_attendees")),
 	}
 	if c.PostForm("repeat") == schedRepeatWeekly {
 		f.Repeat = schedRepeatWeekly
@@ -56,13 +59,32 @@ func readSchedForm(c *gin.Context) schedForm {
 	return f
 }
 
-// input is the form as the core takes it; the core does every check.
+// input is the form as the core takes it; the core does every check but
+// the minimum's (see minErrors).
 func (f schedForm) input() booking.EventInput {
 	return booking.EventInput{
 		ServiceID: f.ServiceID, TeamMemberID: f.MemberID,
 		DurationMin: schedOptionalInt(f.Duration), Capacity: schedOptionalInt(f.Capacity),
 		Color: f.Color, Category: f.Category, Comment: f.Comment,
+		MinAttendees: schedOptionalInt(f.MinAttendees),
 	}
+}
+
+// minErrors refuses a minimum that is no whole number or below 0 before
+// the core is called: unlike duration and capacity, a -1 here would reach
+// the database's CHECK rather than a message at the field.
+func (f schedForm) minErrors() error {
+	if f.MinAttendees == "" {
+		return nil
+	}
+	n, err := strconv.Atoi(f.MinAttendees)
+	if err != nil {
+		return booking.FieldErrors{"min_attendees": "admin_settings_error_whole_number"}
+	}
+	if n < 0 {
+		return booking.FieldErrors{"min_attendees": booking.MsgOutOfRange}
+	}
+	return nil
 }
 
 func (f schedForm) series() booking.SeriesInput {
@@ -74,6 +96,7 @@ func (f schedForm) series() booking.SeriesInput {
 		ServiceID: f.ServiceID, TeamMemberID: f.MemberID, Weekdays: booking.WeekdaySet(days...),
 		StartTime: f.Time, From: f.From, Until: f.Until,
 		DurationMin: schedOptionalInt(f.Duration), Capacity: schedOptionalInt(f.Capacity),
+		MinAttendees: schedOptionalInt(f.MinAttendees),
 	}
 }
 
@@ -110,6 +133,9 @@ type schedFormPage struct {
 	Weekdays          []schedWeekday
 	// Placeholders for duration and capacity: the chosen service's defaults.
 	DefaultDuration, DefaultCapacity string
+	// ServiceMin is the chosen service's minimum attendees, which an empty
+	// override keeps.
+	ServiceMin int
 }
 
 type schedColor struct {
@@ -156,6 +182,7 @@ func (h *adminHandlers) scheduleRenderForm(c *gin.Context, v *adminView, status 
 		if schedHexColor.MatchString(s.Color) {
 			serviceColor = s.Color
 		}
+		p.ServiceMin = s.MinAttendees
 		if ev == nil {
 			p.DefaultDuration, p.DefaultCapacity = strconv.Itoa(s.DurationMin), strconv.Itoa(s.DefaultCapacity)
 		}

@@ -44,11 +44,13 @@ func (h *adminHandlers) scheduleCreate(c *gin.Context) {
 		n          int
 		err        error
 	)
-	if f.Repeat == schedRepeatWeekly {
+	switch err = f.minErrors(); {
+	case err != nil: // refused below at the field, nothing written
+	case f.Repeat == schedRepeatWeekly:
 		var events []booking.Event
 		_, events, err = h.store.CreateSeries(ctx, v.Location.ID, f.series())
 		view, date, n = schedViewWeek, f.From, len(events)
-	} else {
+	default:
 		_, err = h.store.CreateEventAt(ctx, v.Location.ID, f.input(), f.Date, f.Time)
 		view, date, n = schedViewDay, f.Date, 1
 	}

@@ -7,6 +7,8 @@ import "github.com/gin-gonic/gin"
 func (h *adminHandlers) registerSettings(g *gin.RouterGroup) {
 	g.GET("/location", h.settingsLocationForm)
 	g.POST("/location", h.settingsSaveLocation)
+	g.GET("/location/waitlist", h.settingsWaitlistForm)
+	g.POST("/location/waitlist", h.settingsSaveWaitlist)
 
 	g.GET("/services", h.settingsServices)
 	g.GET("/services/new", h.settingsServiceForm)

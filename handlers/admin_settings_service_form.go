@@ -17,6 +17,9 @@ import (
 type settingsServiceFields struct {
 	Name, Category, Duration, Capacity, Price, Currency, Color string
 	Online                                                     bool
+	// MinAttendees (empty: none) and MinDecideHours are the minimum a
+	// class needs to run and when that is decided.
+	MinAttendees, MinDecideHours string
 }
 
 type settingsServicePage struct {
@@ -24,6 +27,8 @@ type settingsServicePage struct {
 	Form       settingsServiceFields
 	Currencies []settingsOption
 	Categories []string // the location's categories, offered as suggestions
+	// The core's limits of the decision time, stated in its hint.
+	DecideDefault, DecideMax int
 }
 
 // settingsPriceField: the core checks price_minor, the form has price.
@@ -39,12 +44,16 @@ func (h *adminHandlers) settingsServiceForm(c *gin.Context) {
 	if !ok {
 		return
 	}
-	f := settingsServiceFields{Duration: "60", Capacity: "10", Price: "0", Currency: settingsDefaultCurrency(v.Location), Color: settingsDefaultColor, Online: true}
+	f := settingsServiceFields{
+		Duration: "60", Capacity: "10", Price: "0", Currency: settingsDefaultCurrency(v.Location), Color: settingsDefaultColor, Online: true,
+		MinAttendees: "0", MinDecideHours: strconv.Itoa(booking.DefaultMinDecideHours),
+	}
 	if svc != nil {
 		f = settingsServiceFields{
 			Name: svc.Name, Category: svc.Category, Duration: strconv.Itoa(svc.DurationMin),
 			Capacity: strconv.Itoa(svc.DefaultCapacity), Price: settingsPriceInput(svc.PriceMinor),
 			Currency: svc.Currency, Color: svc.Color, Online: svc.OnlineBooking,
+			MinAttendees: strconv.Itoa(svc.MinAttendees), MinDecideHours: strconv.Itoa(svc.MinDecideHours),
 		}
 	}
 	h.settingsShowService(c, v, http.StatusOK, svc, f)
@@ -62,6 +71,7 @@ func (h *adminHandlers) settingsSaveService(c *gin.Context) {
 		Name: c.PostForm("name"), Category: c.PostForm("category"), Duration: c.PostForm("duration_min"),
 		Capacity: c.PostForm("default_capacity"), Price: c.PostForm("price"), Currency: c.PostForm("currency"),
 		Color: c.PostForm("color"), Online: c.PostForm("online_booking") != "",
+		MinAttendees: c.PostForm("min_attendees"), MinDecideHours: c.PostForm("min_decide_hours"),
 	}
 	in, own := f.input()
 	fe, err := settingsMerge(own, booking.ValidateService(in), settingsPriceField)
@@ -95,6 +105,8 @@ func (f settingsServiceFields) input() (booking.ServiceInput, booking.FieldError
 		Name: f.Name, Category: f.Category, Currency: f.Currency, Color: f.Color, OnlineBooking: f.Online,
 		DurationMin:     settingsInt(fe, "duration_min", f.Duration),
 		DefaultCapacity: settingsInt(fe, "default_capacity", f.Capacity),
+		MinAttendees:    settingsOptionalInt(fe, "min_attendees", f.MinAttendees),
+		MinDecideHours:  settingsOptionalInt(fe, "min_decide_hours", f.MinDecideHours),
 	}
 	var msg string
 	if in.PriceMinor, msg = settingsParsePrice(f.Price); msg != "" {
@@ -116,6 +128,15 @@ func settingsInt(fe booking.FieldErrors, field, s string) int {
 		return 0
 	}
 	return n
+}
+
+// settingsOptionalInt reads a whole number that may be left empty: 0, which
+// the core reads as "no minimum" or "the default decision time".
+func settingsOptionalInt(fe booking.FieldErrors, field, s string) int {
+	if strings.TrimSpace(s) == "" {
+		return 0
+	}
+	return settingsInt(fe, field, s)
 }
 
 // settingsLoadService loads the service of the :id in the path, if any,
@@ -152,7 +173,10 @@ func settingsLoad[T any](h *adminHandlers, c *gin.Context, v *adminView, load fu
 }
 
 func (h *adminHandlers) settingsShowService(c *gin.Context, v *adminView, status int, svc *booking.Service, f settingsServiceFields) {
-	p := &settingsServicePage{Service: svc, Form: f, Currencies: settingsCurrencyChoices(strings.ToUpper(strings.TrimSpace(f.Currency)))}
+	p := &settingsServicePage{
+		Service: svc, Form: f, Currencies: settingsCurrencyChoices(strings.ToUpper(strings.TrimSpace(f.Currency))),
+		DecideDefault: booking.DefaultMinDecideHours, DecideMax: booking.MaxMinDecideHours,
+	}
 	all, err := h.store.Services(c.Request.Context(), v.Location.ID, true)
 	if err != nil {
 		h.serverError(c, err)

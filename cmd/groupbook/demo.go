@@ -78,18 +78,20 @@ func (c *cli) demo(ctx context.Context, args []string) error {
 		return fmt.Errorf("demo SMS settings: %w", err)
 	}
 	widgetURL := cfg.BaseURL + "/w/" + demoSlug
+	fullURL := fmt.Sprintf("%s/admin/events/%d", cfg.BaseURL, d.FullEvent.ID)
 	// Logging a password is acceptable only because this one is public,
 	// fixed and printed in the README.
 	log.Info("demo data loaded", "database", redactDSN(cfg.DatabaseURL), "events", d.Events,
 		"widget_url", widgetURL, "admin_email", demoEmail, "admin_password", demoPassword,
-		"pass_client_phone", demoPassPhone)
+		"pass_client_phone", demoPassPhone, "full_class", fullURL)
 	return serveStore(ctx, cfg, store, log, serveOptions{demo: true, announce: func() {
 		fmt.Fprintf(c.stdout, "groupbook demo is running\n"+
 			"  widget:      %s\n"+
 			"  admin login: %s / %s\n"+
 			"  pass holder: %s (3 of 10 Yoga visits left; confirm this phone on %s-sms)\n"+
+			"  full class:  %s (3 people on its waitlist)\n"+
 			"  database:    %s (recreated on every demo start)\n"+
-			"Press Ctrl-C to stop.\n", widgetURL, demoEmail, demoPassword, demoPassPhone, widgetURL, redactDSN(cfg.DatabaseURL))
+			"Press Ctrl-C to stop.\n", widgetURL, demoEmail, demoPassword, demoPassPhone, widgetURL, fullURL, redactDSN(cfg.DatabaseURL))
 	}})
 }
 

@@ -31,6 +31,8 @@ type demoData struct {
 	Events        int
 	PassType      *booking.PassType
 	Pass          *booking.ClientPass // demoPassPhone's, demoPassLeft visits left
+	// FullEvent is the full Pilates class with a waitlist (demowaitlist.go).
+	FullEvent *booking.Event
 }
 
 // demoSeries is one recurring slot of the demo schedule.
@@ -62,6 +64,7 @@ func loadDemo(ctx context.Context, st *booking.Store, now time.Time) (*demoData,
 	d.Yoga, err = st.CreateService(ctx, loc, booking.ServiceInput{
 		Name: "Yoga", Category: "Classes", DurationMin: 60, DefaultCapacity: 12,
 		PriceMinor: 350000, Currency: "HUF", Color: "#2a9d8f", OnlineBooking: true,
+		MinAttendees: demoYogaMin, MinDecideHours: demoYogaDecide,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("demo service Yoga: %w", err)
@@ -69,6 +72,7 @@ func loadDemo(ctx context.Context, st *booking.Store, now time.Time) (*demoData,
 	d.Pilates, err = st.CreateService(ctx, loc, booking.ServiceInput{
 		Name: "Pilates", Category: "Classes", DurationMin: 55, DefaultCapacity: 10,
 		PriceMinor: 300000, Currency: "HUF", Color: "#e76f51", OnlineBooking: true,
+		MinAttendees: demoPilatesMin, MinDecideHours: demoPilatesDecide,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("demo service Pilates: %w", err)
@@ -106,6 +110,7 @@ func loadDemo(ctx context.Context, st *booking.Store, now time.Time) (*demoData,
 		EmailMode: booking.FieldOptional, CommentMode: booking.FieldOptional,
 		CancelAllowed: true, CancelCutoffMin: 120,
 		ContactMessage: "Please bring your own mat.", DefaultLang: "en",
+		Waitlist: true,
 	}
 	if err := st.SaveLink(ctx, d.Link); err != nil {
 		return nil, fmt.Errorf("demo widget link: %w", err)
@@ -122,6 +127,9 @@ func loadDemo(ctx context.Context, st *booking.Store, now time.Time) (*demoData,
 		return nil, fmt.Errorf("demo owner: %w", err)
 	}
 	if err := loadDemoPasses(ctx, st, d); err != nil {
+		return nil, err
+	}
+	if err := loadDemoWaitlist(ctx, st, d, now); err != nil {
 		return nil, err
 	}
 	return d, nil
