@@ -87,6 +87,13 @@ func NewSMTPMailer(cfg SMTPConfig) (*SMTPMailer, error) {
 	return &SMTPMailer{from: from, host: u.Hostname(), options: opts}, nil
 }
 
+// headerLine folds line breaks out of header text: the subject and the
+// sender's name are made of names staff typed (checked to be one line when
+// saved, but a header is no place to trust that).
+var headerLine = strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ", "\u0085", " ", "\u2028", " ", "\u2029", " ")
+
+func oneLine(s string) string { return headerLine.Replace(s) }
+
 func cmpPort(p, def int) int {
 	if p == 0 {
 		return def
@@ -126,7 +133,7 @@ func buildMsg(from *mail.Address, m Mail) (*gomail.Msg, error) {
 	msg := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
 	name := from.Name
 	if m.FromName != "" {
-		name = m.FromName
+		name = oneLine(m.FromName)
 	}
 	if err := msg.FromFormat(name, from.Address); err != nil {
 		return nil, fmt.Errorf("from: %w", err)
@@ -134,7 +141,7 @@ func buildMsg(from *mail.Address, m Mail) (*gomail.Msg, error) {
 	if err := msg.To(m.To); err != nil {
 		return nil, fmt.Errorf("to: %w", err)
 	}
-	msg.Subject(m.Subject)
+	msg.Subject(oneLine(m.Subject))
 	if m.MessageID != "" {
 		msg.SetMessageIDWithValue(strings.Trim(m.MessageID, "<>"))
 	}
