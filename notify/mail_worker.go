@@ -28,8 +28,10 @@ func (w *Worker) attemptEmail(ctx context.Context, m *booking.OutboxMessage, set
 	case loc.MessageChannel != booking.ChannelEmailFirst && loc.MessageChannel != booking.ChannelBoth:
 		return outcome{skip: "e-mail turned off for the location"}
 	}
-	if m.Email == "" {
-		return outcome{fail: "no e-mail address"}
+	if !booking.ValidEmail(m.Email) {
+		// An address saved before the stricter check, or none: no server
+		// will take it later either.
+		return outcome{fail: "invalid e-mail address"}
 	}
 	if m.Kind == booking.SMSReminder {
 		if skip, err := w.staleReminder(ctx, m, now); err != nil {

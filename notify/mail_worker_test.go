@@ -390,3 +390,24 @@ func TestEmailSkippedByChannel(t *testing.T) {
 func (e *mailEnv) warnDate(ev *booking.Event) string {
 	return e.bundle.Localizer("en").DateShort(ev.StartsAt.In(e.f.Location.Zone()))
 }
+
+// TestEmailInvalidAddressFails: a row whose address the stricter check
+// refuses (saved before it) fails at once and reaches no server.
+func TestEmailInvalidAddressFails(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		e := newMailEnv(t, db, booking.ChannelEmailFirst)
+		e.bookWithEmail(t, 1, "en", "anna@example.com", e.f.YogaEvents(t, 1, 10)...)
+		if _, err := e.db.NewUpdate().Table("outbox").Set("email = ?", `"anna,x"@example.com`).Where("channel = ?", booking.ChannelEmail).Exec(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.mailWorker(t).RunOnce(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if r := e.emailRows(t)[0]; r.Status != booking.OutboxFailed || r.LastError != "invalid e-mail address" {
+			t.Errorf("row %+v", r)
+		}
+		if n := len(e.smtp.Messages()); n != 0 {
+			t.Errorf("%d messages sent", n)
+		}
+	})
+}
