@@ -45,7 +45,7 @@ func (w *Worker) attemptEmail(ctx context.Context, m *booking.OutboxMessage, set
 		// or to this one once it is configured: nothing is lost.
 		return w.retry(m, now, errors.New("no mailer configured"))
 	}
-	e, err := RenderEmail(w.Locales, w.BaseURL, m, now)
+	e, err := RenderEmail(w.Locales, w.BaseURL, m, now, RenderOptions{FirstClaim: loc.WaitlistMode == booking.WaitlistFirstClaim})
 	if err != nil {
 		return outcome{fail: "render: " + err.Error()}
 	}

@@ -411,3 +411,32 @@ func TestEmailInvalidAddressFails(t *testing.T) {
 		}
 	})
 }
+
+// TestEmailWaitlistOfferFirstClaim: the worker reads the location's
+// waitlist mode, so a first-to-claim offer does not promise held seats;
+// the link opens the waitlist page.
+func TestEmailWaitlistOfferFirstClaim(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		e := newMailEnv(t, db, booking.ChannelEmailFirst)
+		e.setLocation(t, "waitlist_mode", string(booking.WaitlistFirstClaim))
+		ev := e.f.YogaEvents(t, 1, 10)[0]
+		until := ev.StartsAt.Add(-2 * time.Hour).UTC()
+		p := fmt.Sprintf(`{"location":"Sunrise Yoga","tz":"Europe/Budapest","items":[{"booking":0,"service":"Yoga","start":%q,"seats":2,"min":60}],"waitlist":{"token":"wlTOKEN","seats":2,"until":%q}}`,
+			ev.StartsAt.UTC().Format(time.RFC3339), until.Format(time.RFC3339))
+		m := &booking.OutboxMessage{LocationID: e.f.Location.ID, Kind: booking.MsgWaitlistOffer, Channel: booking.ChannelEmail, Email: "anna@example.com",
+			Lang: "en", Payload: p, Status: booking.OutboxPending, DueAt: e.f.Now, NextAttemptAt: e.f.Now, CreatedAt: e.f.Now, UpdatedAt: e.f.Now}
+		if _, err := e.db.NewInsert().Model(m).Exec(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		e.drain(t, e.mailWorker(t), 3)
+		got := e.smtp.Messages()
+		if len(got) != 1 {
+			t.Fatalf("%d messages", len(got))
+		}
+		pm := parseMail(t, got[0].Data)
+		if !strings.Contains(pm.Text, "first to book gets it") || strings.Contains(pm.Text, "held until") ||
+			!strings.Contains(pm.HTML, `href="https://book.example.com/wl/wlTOKEN"`) || pm.Attachments != 0 {
+			t.Errorf("offer e-mail %q\n%s", pm.Subject, pm.Text)
+		}
+	})
+}

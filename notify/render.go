@@ -16,11 +16,11 @@ import (
 // client knows who writes; the date as "Tue 3 Mar"; several events as the
 // first one and "and N more", since the manage link lists them all. An
 // error here is permanent: the same payload will not render better later.
-func Render(b *locales.Bundle, baseURL string, m *booking.OutboxMessage) (string, error) {
+func Render(b *locales.Bundle, baseURL string, m *booking.OutboxMessage, opts ...RenderOptions) (string, error) {
 	if isStaffKind(m.Kind) {
 		return "", Permanent(fmt.Errorf("outbox %d: %s goes by e-mail only", m.ID, m.Kind))
 	}
-	c, err := compose(b, baseURL, m)
+	c, err := compose(b, baseURL, m, firstOpts(opts))
 	if err != nil {
 		return "", err
 	}
@@ -29,6 +29,21 @@ func Render(b *locales.Bundle, baseURL string, m *booking.OutboxMessage) (string
 		text += " " + c.l.T(c.linkID, map[string]any{"Link": c.link})
 	}
 	return text, nil
+}
+
+// RenderOptions are what a text needs beyond its payload, read from the
+// location when the message is sent.
+type RenderOptions struct {
+	// FirstClaim: the location offers freed seats to everyone who fits
+	// and the first claim wins, so an offer holds nothing and says so.
+	FirstClaim bool
+}
+
+func firstOpts(opts []RenderOptions) RenderOptions {
+	if len(opts) > 0 {
+		return opts[0]
+	}
+	return RenderOptions{}
 }
 
 // composed is what both channels say about a client message: the lead
@@ -50,7 +65,7 @@ type composed struct {
 func isStaffKind(kind string) bool { return strings.HasPrefix(kind, "staff_") }
 
 // compose builds the parts of a client message of any kind.
-func compose(b *locales.Bundle, baseURL string, m *booking.OutboxMessage) (*composed, error) {
+func compose(b *locales.Bundle, baseURL string, m *booking.OutboxMessage, opt RenderOptions) (*composed, error) {
 	p, err := m.DecodePayload()
 	if err != nil {
 		return nil, Permanent(err)
@@ -125,7 +140,7 @@ func compose(b *locales.Bundle, baseURL string, m *booking.OutboxMessage) (*comp
 			c.lead = l.T("sms_cancelled_client", data)
 		}
 	case booking.MsgWaitlistJoined, booking.MsgWaitlistOffer:
-		if err := c.waitlist(m, base); err != nil {
+		if err := c.waitlist(m, base, opt); err != nil {
 			return nil, err
 		}
 	default:
@@ -136,7 +151,7 @@ func compose(b *locales.Bundle, baseURL string, m *booking.OutboxMessage) (*comp
 
 // waitlist composes a place in line or an offer of seats; the link opens
 // the client's waitlist page, where the offer is claimed.
-func (c *composed) waitlist(m *booking.OutboxMessage, base string) error {
+func (c *composed) waitlist(m *booking.OutboxMessage, base string, opt RenderOptions) error {
 	w := c.p.Waitlist
 	if w == nil || w.Token == "" || w.Seats < 1 {
 		return Permanent(fmt.Errorf("outbox %d: %s without its waitlist entry", m.ID, m.Kind))
@@ -158,8 +173,7 @@ func (c *composed) waitlist(m *booking.OutboxMessage, base string) error {
 	}
 	c.linkID, c.buttonID = "sms_link_claim", "mail_button_claim"
 	if w.Until == nil {
-		// First-to-claim offers reserve nothing and run until the seats
-		// are gone.
+		// An offer without an end runs until the seats are gone.
 		c.lead = l.T("sms_waitlist_offer_first", data)
 		return nil
 	}
@@ -167,6 +181,11 @@ func (c *composed) waitlist(m *booking.OutboxMessage, base string) error {
 	data["Until"] = l.Clock(until)
 	if sent := m.CreatedAt; !sent.IsZero() && !sameDay(sent.In(c.zone), until) {
 		data["Until"] = l.DateShort(until) + " " + l.Clock(until)
+	}
+	if opt.FirstClaim {
+		// Nothing is held: everyone who fits heard the same.
+		c.lead = l.T("sms_waitlist_offer_first_until", data)
+		return nil
 	}
 	c.lead = l.T("sms_waitlist_offer", data)
 	return nil

@@ -43,11 +43,11 @@ type mailBody struct {
 // updates), "cancelled" one that removes them. Staff messages name the
 // client and link to the event in the admin. now is the calendar's
 // DTSTAMP. An error is permanent, as for Render.
-func RenderEmail(b *locales.Bundle, baseURL string, m *booking.OutboxMessage, now time.Time) (*Email, error) {
+func RenderEmail(b *locales.Bundle, baseURL string, m *booking.OutboxMessage, now time.Time, opts ...RenderOptions) (*Email, error) {
 	if isStaffKind(m.Kind) {
 		return renderStaffEmail(b, baseURL, m)
 	}
-	c, err := compose(b, baseURL, m)
+	c, err := compose(b, baseURL, m, firstOpts(opts))
 	if err != nil {
 		return nil, err
 	}

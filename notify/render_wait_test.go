@@ -57,6 +57,21 @@ func TestRenderWaitlistSMS(t *testing.T) {
 			}
 		}
 	}
+	// First to claim: nothing is held, the text says who gets the seats.
+	first, err := notify.Render(b, renderBase, waitCases(t, "en")["offer"], notify.RenderOptions{FirstClaim: true})
+	if want := "Sunrise Yoga: Yoga on Tue 3 Mar at 19:00 has room (2 seats) until 18:30, first to book gets it. Book: " + link; err != nil || first != want {
+		t.Errorf("first claim:\n got %q (%v)\nwant %q", first, err, want)
+	}
+	if n, ok := gsm7Len(first); !ok || n > 160 {
+		t.Errorf("first claim: %d GSM-7 characters", n)
+	}
+	for _, lang := range b.Languages() {
+		got, err := notify.Render(b, renderBase, waitCases(t, lang)["offer"], notify.RenderOptions{FirstClaim: true})
+		held, _ := notify.Render(b, renderBase, waitCases(t, lang)["offer"])
+		if err != nil || !strings.Contains(got, "18:30") || got == held || strings.Contains(got, "{{") {
+			t.Errorf("%s first claim: %q (%v)", lang, got, err)
+		}
+	}
 	// An offer that runs into another day names the day.
 	m := waitCases(t, "en")["offer"]
 	m.CreatedAt = renderStart.Add(-30 * time.Hour)

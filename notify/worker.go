@@ -269,7 +269,15 @@ func (w *Worker) attempt(ctx context.Context, m *booking.OutboxMessage, settings
 			return outcome{skip: skip}
 		}
 	}
-	body, err := Render(w.Locales, w.BaseURL, m)
+	var opt RenderOptions
+	if m.Kind == booking.MsgWaitlistOffer {
+		loc, err := settings.location(ctx, m.LocationID)
+		if err != nil {
+			return w.retry(m, now, fmt.Errorf("location: %w", err))
+		}
+		opt.FirstClaim = loc.WaitlistMode == booking.WaitlistFirstClaim
+	}
+	body, err := Render(w.Locales, w.BaseURL, m, opt)
 	if err != nil {
 		return outcome{fail: "render: " + err.Error()}
 	}
