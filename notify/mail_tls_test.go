@@ -88,3 +88,18 @@ func TestSMTPMailerTLSAndLogin(t *testing.T) {
 		t.Errorf("messages %d, logins %v", len(f.Messages()), logins)
 	}
 }
+
+// TestSMTPMailerRequiresSTARTTLS: plain smtp:// insists on STARTTLS by
+// default, so a server without it gets nothing (and the row waits: the
+// error is not permanent); ?starttls=none is needed to send in clear.
+func TestSMTPMailerRequiresSTARTTLS(t *testing.T) {
+	f := newFakeSMTP(t)
+	m, err := notify.NewSMTPMailer(notify.SMTPConfig{URL: "smtp://" + f.addr, From: "bookings@studio.example", Timeout: 3 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = m.SendMail(context.Background(), notify.Mail{To: "anna@example.com", Subject: "Hi", Text: "Hello"})
+	if err == nil || notify.IsPermanentMail(err) || len(f.Messages()) != 0 {
+		t.Errorf("without STARTTLS: %v (permanent %v), %d delivered", err, notify.IsPermanentMail(err), len(f.Messages()))
+	}
+}
