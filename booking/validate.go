@@ -48,7 +48,11 @@ func ValidLanguage(lang string) bool { return slices.Contains(Languages, lang) }
 
 var (
 	colorRe = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
-	emailRe = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+	// emailRe refuses, beside white space, the characters that carry
+	// meaning in a mail header (list separators, quotes, comments, angle
+	// brackets, escapes): the address goes into a To header, where a
+	// comma or "<" would add a recipient or hide the real one.
+	emailRe = regexp.MustCompile(`^[^@\s,;:<>()\[\]\\"]+@[^@\s,;:<>()\[\]\\"]+\.[^@\s,;:<>()\[\]\\"]+$`)
 	upperRe = regexp.MustCompile(`^[A-Z]{3}$`)
 )
 
@@ -134,12 +138,22 @@ func (c *checker) email(field, v string, required bool) {
 		c.add(field, MsgRequired)
 	case v == "":
 	case !ValidText(v):
+		// CR and LF (header injection) are control characters: refused
+		// here with the other unprintable ones.
 		c.add(field, MsgInvalidText)
 	case len(v) > MaxEmailLen:
 		c.add(field, MsgTooLong)
-	case !emailRe.MatchString(v):
+	case !ValidEmail(v):
 		c.add(field, MsgInvalidEmail)
 	}
+}
+
+// ValidEmail tells whether s is an address the mailer may put in a header
+// as it is: one address, no control characters, no header syntax, and no
+// Unicode line or paragraph separators, which some mail software reads as
+// line ends.
+func ValidEmail(s string) bool {
+	return ValidText(s) && emailRe.MatchString(s) && !strings.ContainsAny(s, "\u0085\u2028\u2029")
 }
 
 func (c *checker) rangeInt(field string, v, min, max int) {

@@ -6,10 +6,26 @@ import (
 	"groupbook/booking"
 )
 
-// smsLine is one outgoing message as staff read it.
+// smsLine is one outgoing message as staff read it: what, by which
+// channel to whom, and how it went.
 type smsLine struct {
 	Kind, Status, When, Error, Phone string
-	Failed                           bool
+	// Channel is "by SMS" or "by e-mail"; To the phone or the address.
+	Channel, To string
+	Email       bool
+	Failed      bool
+}
+
+// kindLabel names a message kind: the first kinds have admin_sms_kind_*
+// texts, the booking core's Msg* kinds are their own message ids.
+func kindLabel(v *adminView, kind string) string {
+	switch kind {
+	case booking.SMSBooked, booking.SMSCancelled, booking.SMSMoved, booking.SMSReminder:
+		return v.L.T("admin_sms_kind_" + kind)
+	case booking.SMSRefunded:
+		return v.L.T("admin_mail_kind_refunded")
+	}
+	return v.L.T(kind)
 }
 
 // smsLines describes messages in the admin's language and zone; limits
@@ -30,10 +46,15 @@ func smsLines(v *adminView, limits booking.SMSLimits, msgs []booking.OutboxMessa
 			status = m.DeliveryStatus
 		}
 		l := smsLine{
-			Kind: v.L.T("admin_sms_kind_" + m.Kind), Status: v.L.T("admin_sms_status_" + statusKey(status)),
+			Kind: kindLabel(v, m.Kind), Status: v.L.T("admin_sms_status_" + statusKey(status)),
 			When: v.L.DateShort(at.In(zone)) + " " + v.L.Clock(at.In(zone)), Error: m.LastError,
 			Phone:  booking.FormatPhone(m.Phone),
 			Failed: m.Status == booking.OutboxFailed || status == "undelivered" || status == "failed",
+		}
+		if m.Channel == booking.ChannelEmail {
+			l.Channel, l.To, l.Email = v.L.T("admin_mail_channel_email"), m.Email, true
+		} else {
+			l.Channel, l.To = v.L.T("admin_mail_channel_sms"), l.Phone
 		}
 		if m.Status == booking.OutboxSuppressed {
 			l.Error = suppressedReason(v, limits, m.LastError)

@@ -1,5 +1,8 @@
-// Package notify sends SMS: the phone confirmation codes of the widget
-// (Verifier) and the messages the booking core writes to its outbox
-// (Sender, Worker). Production uses Twilio through twilio-go; without
-// credentials the development implementations log instead of sending.
+// Package notify sends the messages of the booking core's outbox, by SMS
+// and by e-mail, and the phone confirmation codes of the widget
+// (Verifier). One Worker sends every row by its channel: SMS through a
+// Sender (Twilio via twilio-go), e-mail through a Mailer (SMTP via
+// go-mail), with texts from the locale files (Render, RenderEmail).
+// Without credentials the development implementations log instead of
+// sending.
 package notify

@@ -34,7 +34,7 @@ func outboxMessage(t *testing.T, kind, lang string, p booking.MessagePayload) *b
 func items(n, seats int) []booking.MessageItem {
 	out := make([]booking.MessageItem, n)
 	for i := range out {
-		out[i] = booking.MessageItem{BookingID: int64(i + 1), Service: "Yoga", Start: renderStart.AddDate(0, 0, 2*i), Seats: seats}
+		out[i] = booking.MessageItem{BookingID: int64(i + 1), Service: "Yoga", Start: renderStart.AddDate(0, 0, 2*i), Seats: seats, Minutes: 60, Sequence: i}
 	}
 	return out
 }
@@ -52,6 +52,7 @@ func renderCases(t *testing.T, lang string) map[string]*booking.OutboxMessage {
 		"cancelled admin":  outboxMessage(t, booking.SMSCancelled, lang, booking.MessagePayload{Token: renderToken, Items: items(1, 1), By: booking.CancelledByAdmin}),
 		"cancelled event":  outboxMessage(t, booking.SMSCancelled, lang, booking.MessagePayload{Token: renderToken, Items: items(1, 1), By: booking.CancelledByEventDeleted}),
 		"moved":            outboxMessage(t, booking.SMSMoved, lang, booking.MessagePayload{Token: renderToken, Items: items(1, 1), From: &from}),
+		"cancelled min":    outboxMessage(t, booking.SMSCancelled, lang, booking.MessagePayload{Token: renderToken, Items: items(1, 1), By: booking.CancelledByMinAttendees}),
 	}
 }
 
@@ -80,6 +81,7 @@ func TestRenderEnglish(t *testing.T) {
 		"cancelled admin":  "Sunrise Yoga has cancelled your booking for Yoga on Tue 3 Mar at 19:00. Details: " + link,
 		"cancelled event":  "Sunrise Yoga: Yoga on Tue 3 Mar at 19:00 will not take place; your booking is cancelled. Details: " + link,
 		"moved":            "Sunrise Yoga: your Yoga booking has moved from Mon 2 Mar 19:00 to Tue 3 Mar at 19:00. Details: " + link,
+		"cancelled min":    "Sunrise Yoga: Yoga on Tue 3 Mar at 19:00 is cancelled: too few people booked. Details: " + link,
 	}
 	for name, m := range renderCases(t, "en") {
 		got, err := notify.Render(b, renderBase+"/", m)

@@ -35,6 +35,11 @@ type Worker struct {
 	Store   *booking.Store
 	Sender  Sender
 	Locales *locales.Bundle
+	// Mailer sends the e-mail rows (mail*.go); nil leaves them waiting.
+	Mailer Mailer
+	// MailDomain ends each e-mail's Message-ID ("<outbox-42@domain>");
+	// default the base URL's host.
+	MailDomain string
 	// BaseURL builds the manage link in the texts.
 	BaseURL string
 	// StatusCallbackURL is given to the provider for delivery reports;
@@ -87,6 +92,9 @@ func (w *Worker) withDefaults() (*Worker, error) {
 	if c.Now == nil {
 		c.Now = c.Store.Now
 	}
+	if c.MailDomain == "" {
+		c.MailDomain = calendarHost(c.BaseURL)
+	}
 	return &c, nil
 }
 
@@ -123,7 +131,7 @@ func (w *Worker) runOnce(ctx context.Context) (int, error) {
 		}
 		w.lastPrune = time.Now()
 	}
-	settings := &settingsCache{store: w.Store, m: map[int64]*booking.SMSSettings{}, allowed: map[int64][]string{}}
+	settings := &settingsCache{store: w.Store, m: map[int64]*booking.SMSSettings{}, allowed: map[int64][]string{}, locs: map[int64]*booking.Location{}}
 	return leasework.RunBatch(ctx, &w.Settings, w.Store.ClaimDue, func(ctx context.Context, m *booking.OutboxMessage, sendBy time.Time) {
 		w.handle(ctx, m, settings, sendBy)
 	})
@@ -136,6 +144,23 @@ type settingsCache struct {
 	m     map[int64]*booking.SMSSettings
 	// allowed caches each location's SMS countries.
 	allowed map[int64][]string
+	// locs caches each location (its message channel, staff e-mails).
+	locs map[int64]*booking.Location
+}
+
+// location returns a location's row, read once per batch.
+func (s *settingsCache) location(ctx context.Context, locationID int64) (*booking.Location, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if l, ok := s.locs[locationID]; ok {
+		return l, nil
+	}
+	l, err := s.store.Location(ctx, locationID)
+	if err != nil {
+		return nil, err
+	}
+	s.locs[locationID] = l
+	return l, nil
 }
 
 func (s *settingsCache) get(ctx context.Context, locationID int64) (*booking.SMSSettings, error) {
@@ -183,34 +208,41 @@ func (w *Worker) handle(ctx context.Context, m *booking.OutboxMessage, settings 
 	// marked sent, or another process would send it again.
 	rec, cancel := leasework.RecordContext(ctx)
 	defer cancel()
-	log := w.Log.With("outbox_id", m.ID, "kind", m.Kind, "attempt", m.Attempts)
+	log := w.Log.With("outbox_id", m.ID, "kind", m.Kind, "channel", m.Channel, "attempt", m.Attempts)
+	what := "SMS"
+	if m.Channel == booking.ChannelEmail {
+		what = "e-mail"
+	}
 	var err error
 	switch {
 	case o.sid != "":
 		err = w.Store.MarkSent(rec, m, w.Owner, o.sid)
-		log.Debug("SMS sent", "sid", o.sid)
+		log.Debug(what+" sent", "sid", o.sid)
 	case o.skip != "":
 		err = w.Store.MarkSkipped(rec, m, w.Owner, o.skip)
-		log.Info("SMS skipped", "reason", o.skip)
+		log.Info(what+" skipped", "reason", o.skip)
 	case o.suppress != "":
 		err = w.Store.MarkSuppressed(rec, m, w.Owner, o.suppress)
-		log.Info("SMS suppressed", "reason", o.suppress)
+		log.Info(what+" suppressed", "reason", o.suppress)
 	case o.fail != "":
 		err = w.Store.MarkFailed(rec, m, w.Owner, o.fail)
-		log.Warn("SMS failed", "reason", o.fail)
+		log.Warn(what+" failed", "reason", o.fail)
 	default:
 		err = w.Store.MarkRetry(rec, m, w.Owner, o.retryAt, o.reason)
-		log.Info("SMS will be retried", "reason", o.reason, "at", o.retryAt)
+		log.Info(what+" will be retried", "reason", o.reason, "at", o.retryAt)
 	}
 	if err != nil {
 		// The lease runs out and the message is tried again: a message
 		// that was sent may then go out twice, which beats losing one.
-		log.Error("SMS: recording the result failed", "err", err)
+		log.Error(what+": recording the result failed", "err", err)
 	}
 }
 
-// attempt decides and, when it should, sends one message.
+// attempt decides and, when it should, sends one message by its channel.
 func (w *Worker) attempt(ctx context.Context, m *booking.OutboxMessage, settings *settingsCache, sendBy time.Time) outcome {
+	if m.Channel == booking.ChannelEmail {
+		return w.attemptEmail(ctx, m, settings, sendBy)
+	}
 	now := w.Now()
 	st, err := settings.get(ctx, m.LocationID)
 	if err != nil {
@@ -237,7 +269,15 @@ func (w *Worker) attempt(ctx context.Context, m *booking.OutboxMessage, settings
 			return outcome{skip: skip}
 		}
 	}
-	body, err := Render(w.Locales, w.BaseURL, m)
+	var opt RenderOptions
+	if m.Kind == booking.MsgWaitlistOffer {
+		loc, err := settings.location(ctx, m.LocationID)
+		if err != nil {
+			return w.retry(m, now, fmt.Errorf("location: %w", err))
+		}
+		opt.FirstClaim = loc.WaitlistMode == booking.WaitlistFirstClaim
+	}
+	body, err := Render(w.Locales, w.BaseURL, m, opt)
 	if err != nil {
 		return outcome{fail: "render: " + err.Error()}
 	}

@@ -67,6 +67,9 @@ type Config struct {
 	Twilio notify.TwilioConfig
 	// Stripe is zero without keys: online payment is then unavailable.
 	Stripe payments.Config
+	// Mail is zero without SMTP_URL and MAIL_FROM: e-mails then go to the
+	// development mailer, which logs them (mail.go).
+	Mail notify.SMTPConfig
 	// NoJobWorker turns off this process's payment job worker (on by
 	// default, like the SMS worker).
 	NoJobWorker bool
@@ -117,6 +120,8 @@ var settings = []setting{
 	{EnvStripeSecretKey, "", "", "Stripe secret or restricted API key (sk_... or rk_...); unset: online payment is unavailable"},
 	{EnvStripeWebhookSecret, "", "", "signing secret of the Stripe webhook endpoint BASE_URL/hooks/stripe (whsec_...)"},
 	{EnvStripeAPIURL, "", "", "Stripe API base URL, for a local fake or proxy (default https://api.stripe.com)"},
+	{EnvSMTPURL, "", "", "SMTP server: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465; unset: e-mails are logged, not sent"},
+	{EnvMailFrom, "", "", "sender address of e-mails, e.g. bookings@example.com; required with " + EnvSMTPURL},
 	{EnvJobWorker, "job-worker", "true", "run the payment job worker (hold expiry, refunds) in this process (true or false)"},
 }
 
@@ -230,6 +235,7 @@ func (src *configSource) Config() (Config, error) {
 	if len(errs) == 0 {
 		errs = append(errs, twilioComplete(src.values)...)
 		errs = append(errs, stripeComplete(src.values)...)
+		errs = append(errs, mailComplete(src.values, &cfg.Mail)...)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return Config{}, err

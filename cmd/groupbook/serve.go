@@ -102,6 +102,10 @@ func serveStore(ctx context.Context, cfg Config, store *booking.Store, log *slog
 	if err != nil {
 		return err
 	}
+	mail, err := buildMailer(cfg.Mail, log)
+	if err != nil {
+		return err
+	}
 	to := serverTimeouts(cfg.RequestTimeout)
 	router := handlers.NewRouter(deps)
 	srv := &http.Server{
@@ -121,7 +125,7 @@ func serveStore(ctx context.Context, cfg Config, store *booking.Store, log *slog
 	// The worker stops after the HTTP server (requests in flight may still
 	// queue messages) and before the caller closes the database; a defer
 	// keeps that order on every return.
-	stopWorker := startSMSWorker(cfg, store, deps, log)
+	stopWorker := startSMSWorker(cfg, store, deps, mail, log)
 	defer stopWorker()
 	stopJobs := startJobWorker(cfg, store, deps.Payments, log)
 	defer stopJobs()

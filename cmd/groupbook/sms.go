@@ -71,13 +71,14 @@ func statusCallbackURL(cfg Config) string {
 // configuration turns it off. The returned stop cancels it and waits until
 // the calls in flight are recorded, so it must run before the database
 // closes; calling it again does nothing.
-func startSMSWorker(cfg Config, store *booking.Store, deps handlers.Deps, log *slog.Logger) (stop func()) {
+func startSMSWorker(cfg Config, store *booking.Store, deps handlers.Deps, mail mailParts, log *slog.Logger) (stop func()) {
 	if cfg.NoSMSWorker {
 		log.Info("SMS worker off in this process", "variable", EnvSMSWorker)
 		return func() {}
 	}
 	w := &notify.Worker{
 		Store: store, Sender: deps.Sender, Locales: deps.Locales,
+		Mailer: mail.mailer, MailDomain: mail.domain,
 		BaseURL: cfg.BaseURL, StatusCallbackURL: statusCallbackURL(cfg),
 		// The same bound as the Twilio client's own timeout.
 		CallTimeout: notify.DefaultCallTimeout,
