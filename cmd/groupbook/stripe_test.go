@@ -95,9 +95,9 @@ func TestServeWithStripe(t *testing.T) {
 		}
 		must(t, s.stop(t))
 		logs := s.stderr.String()
-		wantLogs := []string{`"msg":"payment job worker started"`, `"msg":"online payment: off"`}
+		wantLogs := []string{`"msg":"job worker started"`, `"msg":"online payment: off"`}
 		if on {
-			wantLogs = []string{`"msg":"payment job worker started"`, `"msg":"online payment: Stripe"`, `"mode":"test"`, `"msg":"stripe webhook: refused"`}
+			wantLogs = []string{`"msg":"job worker started"`, `"msg":"online payment: Stripe"`, `"mode":"test"`, `"msg":"stripe webhook: refused"`}
 		}
 		for _, w := range wantLogs {
 			if !strings.Contains(logs, w) {
