@@ -79,7 +79,7 @@ func (w *Worker) Run(ctx context.Context) error {
 		// The next start adds it; the rest of the jobs still run.
 		c.Log.Error("job worker: adding the recurring jobs failed", "err", err)
 	}
-	defer c.Log.Info("payment job worker stopped", "owner", c.Owner)
+	defer c.Log.Info("job worker stopped", "owner", c.Owner)
 	leasework.Loop(ctx, &c.Settings, "payment job worker", c.runOnce)
 	return nil
 }
