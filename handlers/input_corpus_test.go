@@ -88,6 +88,13 @@ func newCorpus(t *testing.T, db *bun.DB) (*corpus, map[string]string) {
 	if _, err := f.Store.SellPass(ctx, booking.SellPassInput{LocationID: f.Location.ID, ClientID: res.Client.ID, PassTypeID: pt.ID, Free: true}); err != nil {
 		t.Fatal(err)
 	}
+	// A full event with a waitlist, so its join form, the client's
+	// waitlist page and the event window's waitlist actions are walked too.
+	f.WithWaitlist(t, booking.WaitlistInOrder, 120)
+	full := f.Event(t, f.Yoga, f.Sofie, yoga[2].StartsAt.AddDate(0, 0, 1), 2)
+	f.Fill(t, full)
+	waiting := f.Join(t, 91, 1, full)
+	f.Join(t, 92, 2, full)
 	c := &corpus{t: t, e: e, hit: map[string]bool{}, ignored: map[string]bool{"rate_events": true, "login_failures": true}}
 	for _, r := range e.router.Routes() {
 		c.routes = append(c.routes, corpusRoute{r.Method, r.Path})
@@ -96,7 +103,7 @@ func newCorpus(t *testing.T, db *bun.DB) (*corpus, map[string]string) {
 	ids := map[string]string{
 		"ev": itoa64(yoga[0].ID), "token": res.Group.Token, "bid": itoa64(res.Bookings[0].ID),
 		"cid": itoa64(res.Client.ID), "lid": itoa64(f.Link.ID), "sid": itoa64(f.Yoga.ID), "mid": itoa64(f.Sofie.ID),
-		"ptid": itoa64(pt.ID),
+		"ptid": itoa64(pt.ID), "full": itoa64(full.ID), "wl": waiting.Token,
 	}
 	return c, ids
 }
@@ -342,6 +349,7 @@ func TestBadInputCorpus(t *testing.T) {
 			"/admin/team", "/admin/team/new", "/admin/team/{mid}/edit", "/admin/users", "/admin/users/new",
 			"/admin/sms", "/admin/passes", "/admin/passes/new", "/admin/passes/{ptid}/edit", "/admin/login",
 			"/admin/payments", "/admin/payments/export.csv",
+			"/w/sunrise/e/{full}", "/wl/{wl}", "/admin/events/{full}", "/admin/location/waitlist",
 		}
 
 		// Query parameters, on every page.
