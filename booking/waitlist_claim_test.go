@@ -59,7 +59,7 @@ func TestWaitlistClaim(t *testing.T) {
 		if n := seatsTaken(t, f, ev); n != 4 {
 			t.Fatalf("seats taken %d: 2 + 1 claimed + 1 offered", n)
 		}
-		if len(waitlistMessages(t, db, booking.SMSBooked)) != 1 {
+		if rows, _ := messagesOf(t, db, booking.SMSBooked); len(rows) != 1 {
 			t.Fatal("a claim sends the booked message")
 		}
 		v, err := f.Store.WaitlistByToken(ctx, a.Token)
@@ -190,8 +190,8 @@ func TestWaitlistFirstClaim(t *testing.T) {
 		if got := entryNow(t, db, a.ID); got.Reserved {
 			t.Fatal("a first-claim offer is reserved")
 		}
-		if n := len(waitlistMessages(t, db, booking.MsgWaitlistOffer)); n != 3 {
-			t.Fatalf("%d offer messages, want 3", n)
+		if rows, _ := messagesOf(t, db, booking.MsgWaitlistOffer); len(rows) != 3 {
+			t.Fatalf("%d offer messages, want 3", len(rows))
 		}
 
 		if _, err := f.Store.Reserve(ctx, claimReq(f, 2, 1, b, ev)); err != nil {

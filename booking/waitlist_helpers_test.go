@@ -32,16 +32,6 @@ func wantState(t *testing.T, db *bun.DB, state booking.WaitlistState, entries ..
 	}
 }
 
-// messagesOf lists the outbox rows of one kind in id order.
-func waitlistMessages(t *testing.T, db *bun.DB, kind string) []booking.OutboxMessage {
-	t.Helper()
-	var out []booking.OutboxMessage
-	if err := db.NewSelect().Model(&out).Where("kind = ?", kind).Order("id").Scan(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 // claimReq is client n's booking request claiming entry e's offer.
 func claimReq(f *booktest.Fixture, n, seats int, e *booking.WaitlistEntry, ev *booking.Event) booking.ReserveRequest {
 	r := req(f, n, seats, ev)

@@ -26,7 +26,7 @@ func TestWaitlistOfferOrder(t *testing.T) {
 		ev, bs := fullYoga(t, f, 4)
 		three := f.Join(t, 1, 3, ev)
 		one := f.Join(t, 2, 1, ev)
-		joined := waitlistMessages(t, db, booking.MsgWaitlistJoined)
+		joined, _ := messagesOf(t, db, booking.MsgWaitlistJoined)
 		if len(joined) != 2 || joined[1].WaitlistID != one.ID || joined[1].Phone != booktest.Client(2).Phone {
 			t.Fatalf("joined messages %+v", joined)
 		}
@@ -50,7 +50,7 @@ func TestWaitlistOfferOrder(t *testing.T) {
 		if j := offerJob(t, f, db, one); j.Kind != booking.JobOfferExpire || j.RefID != one.ID || !j.RunAt.Equal(*got.OfferUntil) || j.Status != booking.JobPending {
 			t.Fatalf("offer job %+v", j)
 		}
-		offers := waitlistMessages(t, db, booking.MsgWaitlistOffer)
+		offers, _ := messagesOf(t, db, booking.MsgWaitlistOffer)
 		if len(offers) != 1 || offers[0].WaitlistID != one.ID || offers[0].Phone != booktest.Client(2).Phone {
 			t.Fatalf("offer messages %+v", offers)
 		}

@@ -158,8 +158,8 @@ func TestWaitlistStaffBookIn(t *testing.T) {
 		if seatsTaken(t, f, ev) != 5 {
 			t.Fatalf("seats taken %d", seatsTaken(t, f, ev))
 		}
-		if n := len(waitlistMessages(t, db, booking.SMSBooked)); n != 2 {
-			t.Fatalf("%d booked messages for 2 book-ins", n)
+		if rows, _ := messagesOf(t, db, booking.SMSBooked); len(rows) != 2 {
+			t.Fatalf("%d booked messages for 2 book-ins", len(rows))
 		}
 		invariant(t, db)
 	})
