@@ -49,11 +49,17 @@ type Link struct {
 	CancelCutoffMin  int         `bun:"cancel_cutoff_min"`
 	PaymentMode      PaymentMode `bun:"payment_mode,default:'desk'"`
 	// Waitlist offers "Join the waitlist" on full events.
-	Waitlist       bool      `bun:"waitlist"`
-	DefaultLang    string    `bun:"default_lang"`
-	AccentColor    string    `bun:"accent_color"`
-	AllowedOrigins string    `bun:"allowed_origins"` // one origin per line
-	CreatedAt      time.Time `bun:"created_at"`
+	Waitlist bool `bun:"waitlist"`
+	// Rescheduling by the client (reschedule_api.go): which events a
+	// booking may move to, and until when (the cancellation cutoff unless
+	// RescheduleOwnCutoff).
+	RescheduleMode      RescheduleMode `bun:"reschedule_mode,default:'same_member'"`
+	RescheduleOwnCutoff bool           `bun:"reschedule_own_cutoff"`
+	RescheduleCutoffMin int            `bun:"reschedule_cutoff_min"`
+	DefaultLang         string         `bun:"default_lang"`
+	AccentColor         string         `bun:"accent_color"`
+	AllowedOrigins      string         `bun:"allowed_origins"` // one origin per line
+	CreatedAt           time.Time      `bun:"created_at"`
 
 	ServiceIDs    []int64 `bun:"-"` // empty: all services
 	TeamMemberIDs []int64 `bun:"-"` // empty: all team members
@@ -173,6 +179,16 @@ func (l *Link) validate() error {
 	if !l.PaymentMode.Valid() {
 		c.add("payment_mode", MsgInvalidMode)
 	}
+	if l.RescheduleMode == "" {
+		l.RescheduleMode = RescheduleSameMember
+	}
+	if !l.RescheduleMode.Valid() {
+		c.add("reschedule_mode", MsgInvalidMode)
+	}
+	if l.RescheduleCutoffMin%CutoffStepMin != 0 {
+		c.add("reschedule_cutoff_min", MsgCutoffStep)
+	}
+	c.rangeInt("reschedule_cutoff_min", l.RescheduleCutoffMin, 0, MaxCancelCutoffMin)
 	// "A pass required" means a pass pays, and a pass is only offered to a
 	// phone confirmed by SMS code: without confirmation nobody could book.
 	if l.PaymentMode == PayPassRequired && !l.SMSConfirm {

@@ -16,6 +16,10 @@ const (
 	SMSCancelled = "cancelled"
 	SMSMoved     = "moved"
 	SMSReminder  = "reminder"
+	// SMSChanged tells a client that staff changed a booked class (time or
+	// team member): one message per client and change, listing every
+	// booking it moved, each with its old time (MessageItem.From).
+	SMSChanged = "changed"
 )
 
 // Outbox message statuses.
@@ -108,6 +112,12 @@ type MessageItem struct {
 	// the booking's iCalendar SEQUENCE).
 	Minutes  int `json:"min,omitempty"`
 	Sequence int `json:"seq,omitempty"`
+	// From and FromMember are what a "changed" or client-rescheduled
+	// booking was before: its old start and old team member's name
+	// (empty when the team member stayed). Member is the team member now.
+	From       *time.Time `json:"from_start,omitempty"`
+	FromMember string     `json:"from_member,omitempty"`
+	Member     string     `json:"member,omitempty"`
 }
 
 // Payload decodes the message's payload.

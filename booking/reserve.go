@@ -56,6 +56,10 @@ type ReserveRequest struct {
 	// booking, under the normal rules. ErrOfferGone / ErrOfferNotYours
 	// otherwise.
 	OfferToken string
+	// Quiet sends the client no message about this booking (no
+	// confirmation, no reminder): staff booking at the desk for a client
+	// who is standing there. Later changes are still told.
+	Quiet bool
 }
 
 // Reservation is the result of a successful request.

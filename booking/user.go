@@ -27,12 +27,15 @@ const MinPasswordLen = 10
 type User struct {
 	bun.BaseModel `bun:"table:users"`
 
-	ID           int64     `bun:"id,pk,autoincrement"`
-	Email        string    `bun:"email"`
-	Name         string    `bun:"name"`
-	PasswordHash string    `bun:"password_hash"`
-	Role         Role      `bun:"role"`
-	CreatedAt    time.Time `bun:"created_at"`
+	ID           int64  `bun:"id,pk,autoincrement"`
+	Email        string `bun:"email"`
+	Name         string `bun:"name"`
+	PasswordHash string `bun:"password_hash"`
+	Role         Role   `bun:"role"`
+	// DeskClientMessages is the add-client panel's "send the client an
+	// SMS" box as this user last left it.
+	DeskClientMessages bool      `bun:"desk_client_messages,default:true"`
+	CreatedAt          time.Time `bun:"created_at"`
 }
 
 // CreateUser stores a user with a bcrypt hash of the password.
