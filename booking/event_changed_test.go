@@ -149,6 +149,21 @@ func TestSeriesEditTellsClients(t *testing.T) {
 		if got := bookingNow(t, f, gone.Bookings[0].ID); got.Sequence != 1 { // 1: its cancellation
 			t.Errorf("cancelled booking sequence %d", got.Sequence)
 		}
+		// The event window of each of client 1's bookings in the first
+		// group shows the one message about them all.
+		for _, b := range first.Bookings {
+			got, err := f.Store.BookingMessages(ctx, &b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, m := range got {
+				found = found || m.ID == m1.ID
+			}
+			if !found {
+				t.Errorf("booking %d's messages lack the changed one: %+v", b.ID, got)
+			}
+		}
 		// Nothing else was written: 2 changed messages, 4 new reminders.
 		if n := len(outbox(t, db)) - before; n != 2+4 {
 			t.Errorf("%d new outbox rows, want 6", n)
@@ -242,6 +257,90 @@ func TestPastEventEditTellsNoOne(t *testing.T) {
 		}
 		if got := bookingNow(t, f, res.Bookings[0].ID).Sequence; got != 1 {
 			t.Errorf("sequence %d", got)
+		}
+	})
+}
+
+// TestHeldBookingNotToldUntilPaid: a booking held for an online payment
+// gets the higher SEQUENCE but no "changed" message and no reminder; the
+// "booked" message sent when the payment arrives carries the new time.
+func TestHeldBookingNotToldUntilPaid(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		f := booktest.Seed(t, db)
+		enableSMS(t, f, 24)
+		evs := f.YogaEvents(t, 3, 10)
+		res := hold(t, f, 1, 1, evs[2])
+		paid, err := f.Store.Reserve(ctx, req(f, 2, 1, evs[2]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		edit, err := f.Store.EditEventAt(ctx, evs[2].ID, booking.EventInput{TeamMemberID: f.Sofie.ID}, "2026-03-06", "10:00")
+		if err != nil {
+			t.Fatal(err)
+		}
+		moved := reload(t, f, evs[2].ID)
+		msgs, _ := messagesOf(t, db, booking.SMSChanged)
+		if edit.Told != 1 || len(msgs) != 1 || msgs[0].BookingID != paid.Bookings[0].ID {
+			t.Fatalf("told %d, messages %+v", edit.Told, msgs)
+		}
+		held := res.Bookings[0]
+		if got := bookingNow(t, f, held.ID); got.Sequence != 1 || got.Payment != booking.PaymentOnlinePending {
+			t.Errorf("held booking %+v", got)
+		}
+		if rem := remindersOf(t, db, held.ID); len(rem) != 0 {
+			t.Errorf("held booking has reminders %+v", rem)
+		}
+		applyEvent(t, f, paidEvent(openCheckout(t, f, res)), booking.StripeConfirmed)
+		booked, payloads := messagesOf(t, db, booking.SMSBooked)
+		last := payloads[len(payloads)-1]
+		if booked[len(booked)-1].GroupID != res.Group.ID || !last.Items[0].Start.Equal(moved.StartsAt) || last.Items[0].Sequence != 1 {
+			t.Errorf("booked after payment %+v %+v", booked[len(booked)-1], last.Items)
+		}
+	})
+}
+
+// TestChangedByEveryChannel: the message goes by the location's channels
+// (here SMS and e-mail, e-mail only to a client who gave an address), and
+// a client told by two channels is one client told.
+func TestChangedByEveryChannel(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		f := booktest.Seed(t, db)
+		enableSMS(t, f, 0)
+		if _, err := db.NewUpdate().Model((*booking.Location)(nil)).Set("message_channel = ?", booking.ChannelBoth).Where("id = ?", f.Location.ID).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		evs := f.YogaEvents(t, 1, 10)
+		r := req(f, 1, 1, evs[0])
+		r.Client.Email = "anna@example.com"
+		if _, err := f.Store.Reserve(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.Store.Reserve(ctx, req(f, 2, 1, evs[0])); err != nil {
+			t.Fatal(err)
+		}
+		edit, err := f.Store.EditEventAt(ctx, evs[0].ID, booking.EventInput{TeamMemberID: f.Marton.ID}, "2026-03-03", "20:00")
+		if err != nil {
+			t.Fatal(err)
+		}
+		msgs, _ := messagesOf(t, db, booking.SMSChanged)
+		got := map[string]int{}
+		for _, m := range msgs {
+			got[m.Channel+":"+m.Phone+m.Email]++
+		}
+		want := map[string]int{
+			booking.ChannelSMS + ":" + booktest.Client(1).Phone: 1,
+			booking.ChannelEmail + ":anna@example.com":          1,
+			booking.ChannelSMS + ":" + booktest.Client(2).Phone: 1,
+		}
+		if edit.Told != 2 || len(got) != len(want) {
+			t.Fatalf("told %d, rows %v", edit.Told, got)
+		}
+		for k, n := range want {
+			if got[k] != n {
+				t.Errorf("%s: %d rows, want %d", k, got[k], n)
+			}
 		}
 	})
 }
