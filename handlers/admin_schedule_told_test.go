@@ -35,7 +35,7 @@ func TestAdminScheduleEditTellsClients(t *testing.T) {
 		}
 		// Client 1 on two later dates, client 2 on one, client 3 only
 		// before the edited event.
-		_, err = f.Store.Reserve(ctx, booking.ReserveRequest{
+		first, err := f.Store.Reserve(ctx, booking.ReserveRequest{
 			LocationID: f.Location.ID, EventIDs: []int64{events[2].ID, events[4].ID}, Seats: 1, Client: booktest.Client(1), Lang: "en",
 		})
 		if err != nil {
@@ -80,6 +80,15 @@ func TestAdminScheduleEditTellsClients(t *testing.T) {
 		}
 		if n := changedRows(t, db); n != 2 {
 			t.Errorf("%d changed messages, want one per client (2)", n)
+		}
+		// The event window shows the message on each booking it is
+		// about, named for staff.
+		for i, b := range first.Bookings {
+			w := c.get("/admin/events/" + itoa64(b.EventID))
+			kinds := w.doc.Find("#booking-" + itoa64(b.ID) + " .ga-sms__list .ga-badge").Text()
+			if !strings.Contains(kinds, "Class changed") {
+				t.Errorf("booking %d's messages: %q", i, kinds)
+			}
 		}
 		// A forged count in the URL is only a number: nothing else.
 		if p := c.get("/admin/schedule?done=updated&n=1&told=-4"); p.doc.Find(".gb-alert--info").Length() != 0 {
