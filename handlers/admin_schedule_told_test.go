@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	ical "github.com/emersion/go-ical"
 	"github.com/uptrace/bun"
 
 	"groupbook/booking"
@@ -88,6 +89,25 @@ func TestAdminScheduleEditTellsClients(t *testing.T) {
 			kinds := w.doc.Find("#booking-" + itoa64(b.ID) + " .ga-sms__list .ga-badge").Text()
 			if !strings.Contains(kinds, "Class changed") {
 				t.Errorf("booking %d's messages: %q", i, kinds)
+			}
+		}
+		// The client's calendar file: the same bookings at the new time,
+		// SEQUENCE 1, so a calendar that imported them moves them.
+		all := e.get("/m/" + first.Group.Token + "/ics")
+		cal, err := ical.NewDecoder(strings.NewReader(all.body)).Decode()
+		if err != nil {
+			t.Fatalf("parse .ics: %v\n%s", err, all.body)
+		}
+		if evs := cal.Events(); len(evs) != 2 {
+			t.Errorf("%d events in the .ics", len(evs))
+		}
+		for i, ev := range cal.Events() {
+			start, err := ev.DateTimeStart(time.UTC)
+			if err != nil || start.In(f.Location.Zone()).Format("15:04") != "19:30" {
+				t.Errorf("event %d DTSTART %v (%v)", i, start, err)
+			}
+			if seq := ev.Props.Get(ical.PropSequence); seq == nil || seq.Value != "1" {
+				t.Errorf("event %d SEQUENCE %+v, want 1", i, seq)
 			}
 		}
 		// A forged count in the URL is only a number: nothing else.
