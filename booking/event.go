@@ -106,7 +106,19 @@ func (s *Store) CreateEvent(ctx context.Context, locationID int64, in EventInput
 // notes and minimum-attendee override (in.MinAttendees is stored as given:
 // nil goes back to the service's minimum). Capacity never drops below the
 // seats already taken; a new start time resets the minimum decision.
+//
+// A new start or team member is news for the booked clients: see
+// tellEventChanges (EditEventAt also says how many were told).
 func (s *Store) UpdateEvent(ctx context.Context, id int64, in EventInput) (*Event, error) {
+	edit, err := s.editEvent(ctx, id, in)
+	if err != nil {
+		return nil, err
+	}
+	return &edit.Events[0], nil
+}
+
+// editEvent is UpdateEvent, saying how many clients were told.
+func (s *Store) editEvent(ctx context.Context, id int64, in EventInput) (*EventEdit, error) {
 	ev, err := s.Event(ctx, id)
 	if err != nil {
 		return nil, err
@@ -134,9 +146,16 @@ func (s *Store) UpdateEvent(ctx context.Context, id int64, in EventInput) (*Even
 	if err := c.err(); err != nil {
 		return nil, err
 	}
+	told := 0
 	err = s.inTx(ctx, func(tx bun.Tx) error {
 		if err := s.lockEvents(ctx, tx, id); err != nil {
 			return err
+		}
+		// The event as it was, read under the lock: what the clients
+		// booked and are told it is no longer.
+		before := new(Event)
+		if err := tx.NewSelect().Model(before).Where("id = ?", id).Scan(ctx); err != nil {
+			return notFound(err, "event", id)
 		}
 		res, err := tx.NewUpdate().Model((*Event)(nil)).
 			Set("team_member_id = ?", in.TeamMemberID).
@@ -155,49 +174,29 @@ func (s *Store) UpdateEvent(ctx context.Context, id int64, in EventInput) (*Even
 		if n, _ := res.RowsAffected(); n == 0 {
 			return FieldErrors{"capacity": MsgCapacityBelow}
 		}
-		if newStart := in.StartsAt.UTC().Truncate(time.Minute); !newStart.Equal(ev.StartsAt) {
-			moved := *ev
-			moved.StartsAt = newStart
-			if err := rescheduleReminders(ctx, tx, &moved, s.now()); err != nil {
-				return err
-			}
+		if newStart := in.StartsAt.UTC().Truncate(time.Minute); !newStart.Equal(before.StartsAt) {
 			// A new time is a new decision on its minimum attendees.
 			if _, err := tx.NewUpdate().Model((*Event)(nil)).Set("min_state = ?", MinUndecided).Where("id = ?", id).Exec(ctx); err != nil {
 				return fmt.Errorf("reset minimum decision of event %d: %w", id, err)
 			}
+		}
+		after := new(Event)
+		if err := tx.NewSelect().Model(after).Where("id = ?", id).Scan(ctx); err != nil {
+			return notFound(err, "event", id)
+		}
+		if told, err = s.tellEventChanges(ctx, tx, after.LocationID, []eventChange{{before: *before, after: after}}, s.now()); err != nil {
+			return err
 		}
 		return s.offerFreed(ctx, tx, id, s.now())
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.Event(ctx, id)
-}
-
-// rescheduleReminders replaces the pending reminders of an event's bookings
-// after its start moved.
-func rescheduleReminders(ctx context.Context, tx bun.Tx, ev *Event, now time.Time) error {
-	w, err := newOutboxWriter(ctx, tx, ev.LocationID, now)
-	if err != nil || !w.on() {
-		return err
+	ev, err = s.Event(ctx, id)
+	if err != nil {
+		return nil, err
 	}
-	var bookings []Booking
-	if err := tx.NewSelect().Model(&bookings).Where("event_id = ? AND status <> ?", ev.ID, StatusCancelled).Scan(ctx); err != nil {
-		return fmt.Errorf("bookings of event %d: %w", ev.ID, err)
-	}
-	for i := range bookings {
-		if err := w.skipReminders(ctx, bookings[i].ID); err != nil {
-			return err
-		}
-		to, err := clientContact(ctx, tx, bookings[i].ClientID)
-		if err != nil {
-			return err
-		}
-		if err := w.reminder(ctx, to, &bookings[i], ev); err != nil {
-			return err
-		}
-	}
-	return nil
+	return &EventEdit{Events: []Event{*ev}, Told: told}, nil
 }
 
 // SetCapacity changes an event's capacity, refusing to go below the seats

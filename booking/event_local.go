@@ -57,6 +57,16 @@ func (s *Store) CreateEventAt(ctx context.Context, locationID int64, in EventInp
 // UpdateEventAt is UpdateEvent with the new start given as a local date and
 // clock time in the location's zone. The event's service never changes.
 func (s *Store) UpdateEventAt(ctx context.Context, id int64, in EventInput, date, clock string) (*Event, error) {
+	edit, err := s.EditEventAt(ctx, id, in, date, clock)
+	if err != nil {
+		return nil, err
+	}
+	return &edit.Events[0], nil
+}
+
+// EditEventAt is UpdateEventAt, also saying how many clients were told of
+// the change (the admin's success message says so).
+func (s *Store) EditEventAt(ctx context.Context, id int64, in EventInput, date, clock string) (*EventEdit, error) {
 	ev, loc, err := s.liveEventAndLocation(ctx, id)
 	if err != nil {
 		return nil, err
@@ -70,7 +80,7 @@ func (s *Store) UpdateEventAt(ctx context.Context, id int64, in EventInput, date
 		return nil, mergeFieldErrors(c.fe, timeErr)
 	}
 	in.StartsAt = start
-	return s.UpdateEvent(ctx, id, in)
+	return s.editEvent(ctx, id, in)
 }
 
 // liveEventAndLocation loads an event that is still on the schedule and its

@@ -98,12 +98,13 @@ var (
 )
 
 // BookingMessages lists the messages about a booking (and its group's
-// "booked" message), newest first, for the event window.
+// "booked" message, and a "changed" message about several bookings that
+// went with its group), newest first, for the event window.
 func (s *Store) BookingMessages(ctx context.Context, b *Booking) ([]OutboxMessage, error) {
 	var out []OutboxMessage
 	q := s.db.NewSelect().Model(&out).Where("booking_id = ?", b.ID)
 	if b.GroupID != 0 {
-		q = q.WhereOr("group_id = ? AND kind = ?", b.GroupID, SMSBooked)
+		q = q.WhereOr("group_id = ? AND (kind = ? OR (kind = ? AND booking_id IS NULL))", b.GroupID, SMSBooked, SMSChanged)
 	}
 	if err := q.OrderExpr("id DESC").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("messages of booking %d: %w", b.ID, err)

@@ -41,17 +41,27 @@ func (e *CapacityBelowError) Unwrap() []error {
 //
 // "Later" is by start time. It returns the changed events in start order.
 // An event outside any series is changed alone, as UpdateEventAt does.
+//
+// Every client booked on an event whose start or team member changed is
+// told once for the whole edit, and reminders follow the new times (see
+// tellEventChanges).
 func (s *Store) UpdateSeriesFrom(ctx context.Context, eventID int64, in EventInput, date, clock string) ([]Event, error) {
+	edit, err := s.EditSeriesFrom(ctx, eventID, in, date, clock)
+	if err != nil {
+		return nil, err
+	}
+	return edit.Events, nil
+}
+
+// EditSeriesFrom is UpdateSeriesFrom, also saying how many clients were
+// told of the change.
+func (s *Store) EditSeriesFrom(ctx context.Context, eventID int64, in EventInput, date, clock string) (*EventEdit, error) {
 	ev, loc, err := s.liveEventAndLocation(ctx, eventID)
 	if err != nil {
 		return nil, err
 	}
 	if ev.SeriesID == 0 {
-		one, err := s.UpdateEventAt(ctx, eventID, in, date, clock)
-		if err != nil {
-			return nil, err
-		}
-		return []Event{*one}, nil
+		return s.EditEventAt(ctx, eventID, in, date, clock)
 	}
 	zone := loc.Zone()
 	c := newChecker()
@@ -68,6 +78,7 @@ func (s *Store) UpdateSeriesFrom(ctx context.Context, eventID int64, in EventInp
 	category := strings.TrimSpace(in.Category)
 
 	var out []Event
+	told := 0
 	err = s.inTx(ctx, func(tx bun.Tx) error {
 		var ids []int64
 		err := tx.NewSelect().Model((*Event)(nil)).Column("id").
@@ -103,8 +114,10 @@ func (s *Store) UpdateSeriesFrom(ctx context.Context, eventID int64, in EventInp
 		if len(over) > 0 {
 			return &CapacityBelowError{Capacity: capacity, Events: over}
 		}
+		changes := make([]eventChange, 0, len(events))
 		for i := range events {
 			e := &events[i]
+			changes = append(changes, eventChange{before: *e, after: e})
 			l := e.StartsAt.In(zone)
 			was := e.StartsAt
 			e.StartsAt = time.Date(l.Year(), l.Month(), l.Day()+shift, minute/60, minute%60, 0, 0, zone).UTC()
@@ -131,13 +144,16 @@ func (s *Store) UpdateSeriesFrom(ctx context.Context, eventID int64, in EventInp
 				return err
 			}
 		}
+		if told, err = s.tellEventChanges(ctx, tx, ev.LocationID, changes, s.now()); err != nil {
+			return err
+		}
 		out = events
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return &EventEdit{Events: out, Told: told}, nil
 }
 
 // civilDay numbers t's calendar day (in t's own zone), so two dates can be

@@ -53,16 +53,14 @@ func (h *adminHandlers) scheduleUpdate(c *gin.Context) {
 	if ev.SeriesID == 0 {
 		f.Scope = schedScopeOne
 	}
-	n := 1
 	err := f.minErrors() // refused below at the field, nothing written
+	var edit *booking.EventEdit
 	switch {
 	case err != nil:
 	case f.Scope == schedScopeFollowing:
-		var changed []booking.Event
-		changed, err = h.store.UpdateSeriesFrom(ctx, ev.ID, f.input(), f.Date, f.Time)
-		n = len(changed)
+		edit, err = h.store.EditSeriesFrom(ctx, ev.ID, f.input(), f.Date, f.Time)
 	default:
-		_, err = h.store.UpdateEventAt(ctx, ev.ID, f.input(), f.Date, f.Time)
+		edit, err = h.store.EditEventAt(ctx, ev.ID, f.input(), f.Date, f.Time)
 	}
 	if v.fieldErrors(err) {
 		var below *booking.CapacityBelowError
@@ -80,7 +78,13 @@ func (h *adminHandlers) scheduleUpdate(c *gin.Context) {
 		h.serverError(c, err)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, schedURL(schedViewDay, f.Date, 0, 0, "done", "updated", "n", strconv.Itoa(n)))
+	done := []string{"done", "updated", "n", strconv.Itoa(len(edit.Events))}
+	if edit.Told > 0 {
+		// Staff learn that the clients heard of it, so nobody phones them
+		// all again.
+		done = append(done, "told", strconv.Itoa(edit.Told))
+	}
+	c.Redirect(http.StatusSeeOther, schedURL(schedViewDay, f.Date, 0, 0, done...))
 }
 
 // schedConflicts names the events that hold more seats than the capacity

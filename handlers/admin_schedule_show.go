@@ -164,6 +164,9 @@ func (h *adminHandlers) scheduleAlerts(c *gin.Context, v *adminView) {
 		v.alert("success", v.L.N("admin_schedule_created", n))
 	case "updated":
 		v.alert("success", v.L.N("admin_schedule_updated", n))
+		if told, err := strconv.Atoi(c.Query("told")); err == nil && told > 0 {
+			v.alert("info", v.L.N("admin_schedule_told", told))
+		}
 	case "deleted":
 		if n == 0 {
 			v.alert("success", v.L.T("admin_schedule_deleted_none"))

@@ -127,6 +127,10 @@ func compose(b *locales.Bundle, baseURL string, m *booking.OutboxMessage, opt Re
 		data["FromDate"], data["FromTime"] = l.DateShort(from), l.Clock(from)
 		c.linkID, c.buttonID = "sms_link_details", "mail_button_details"
 		c.lead = l.T("sms_moved", data)
+	case booking.SMSChanged:
+		if err := c.changed(m); err != nil {
+			return nil, err
+		}
 	case booking.SMSCancelled:
 		c.linkID, c.buttonID = "sms_link_details", "mail_button_details"
 		switch p.By {

@@ -38,9 +38,9 @@ type mailBody struct {
 
 // RenderEmail renders an outbox message of any kind as an e-mail in the
 // message's language. Client messages say what their SMS says, with every
-// booking listed and a button for the link; "booked" and "moved" carry the
-// bookings' .ics (the widget's UIDs, so a calendar that imported them
-// updates), "cancelled" one that removes them. Staff messages name the
+// booking listed and a button for the link; "booked", "moved" and
+// "changed" carry the bookings' .ics (the widget's UIDs, so a calendar
+// that imported them updates), "cancelled" one that removes them. Staff messages name the
 // client and link to the event in the admin. now is the calendar's
 // DTSTAMP. An error is permanent, as for Render.
 func RenderEmail(b *locales.Bundle, baseURL string, m *booking.OutboxMessage, now time.Time, opts ...RenderOptions) (*Email, error) {
@@ -82,8 +82,13 @@ func RenderEmail(b *locales.Bundle, baseURL string, m *booking.OutboxMessage, no
 
 // icsMethods are the kinds that carry a calendar file, and its METHOD.
 var icsMethods = map[string]string{
-	booking.SMSBooked:    "PUBLISH",
-	booking.SMSMoved:     "PUBLISH",
+	booking.SMSBooked: "PUBLISH",
+	booking.SMSMoved:  "PUBLISH",
+	// A staff change: the same UIDs at a higher SEQUENCE, so a calendar
+	// that imported the bookings moves them. PUBLISH, as for "moved": a
+	// REQUEST is an invitation that needs an ORGANIZER and ATTENDEEs
+	// (RFC 5546) and asks the client to answer, which nobody reads.
+	booking.SMSChanged:   "PUBLISH",
 	booking.SMSCancelled: "CANCEL",
 }
 
@@ -97,6 +102,7 @@ func (c *composed) lines() []mailLine {
 		if it.Seats > 1 {
 			what += " (" + c.l.N("sms_seats", it.Seats) + ")"
 		}
+		what += c.changedNote(it)
 		out = append(out, mailLine{When: c.l.DateLong(start) + ", " + c.l.Clock(start), What: what})
 	}
 	return out
@@ -116,9 +122,12 @@ func (c *composed) calendar(baseURL, method string, now time.Time) (*Attachment,
 			continue
 		}
 		items = append(items, widget.CalendarItem{
-			Booking:  booking.Booking{ID: it.BookingID, Seats: it.Seats, Sequence: it.Sequence, Status: status},
-			Event:    booking.Event{StartsAt: it.Start, DurationMin: it.Minutes},
-			Service:  booking.Service{Name: it.Service},
+			Booking: booking.Booking{ID: it.BookingID, Seats: it.Seats, Sequence: it.Sequence, Status: status},
+			Event:   booking.Event{StartsAt: it.Start, DurationMin: it.Minutes},
+			Service: booking.Service{Name: it.Service},
+			// The team member, where the message names one, titles the
+			// event as the widget's own .ics does.
+			Member:   booking.TeamMember{Name: it.Member},
 			Location: booking.Location{Name: c.p.Location},
 		})
 	}
