@@ -90,7 +90,7 @@ func (s *Store) tellEventChanges(ctx context.Context, tx bun.Tx, locationID int6
 	if err != nil || !w.on() {
 		return 0, err
 	}
-	names, err := memberNames(ctx, tx, changes)
+	names, err := changedMemberNames(ctx, tx, changes)
 	if err != nil {
 		return 0, err
 	}
@@ -184,20 +184,12 @@ func (w *outboxWriter) tell(ctx context.Context, to recipient, cc *clientChanged
 	return sms || email, nil
 }
 
-// memberNames reads the names of the team members before and after the
+// changedMemberNames reads the names of the team members before and after the
 // changes, for the messages.
-func memberNames(ctx context.Context, tx bun.Tx, changes []eventChange) (map[int64]string, error) {
+func changedMemberNames(ctx context.Context, tx bun.Tx, changes []eventChange) (map[int64]string, error) {
 	var ids []int64
 	for _, c := range changes {
 		ids = append(ids, c.before.TeamMemberID, c.after.TeamMemberID)
 	}
-	var members []TeamMember
-	if err := tx.NewSelect().Model(&members).Column("id", "name").Where("id IN (?)", bun.List(uniqueIDs(ids))).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("team members of changed events: %w", err)
-	}
-	out := make(map[int64]string, len(members))
-	for _, m := range members {
-		out[m.ID] = m.Name
-	}
-	return out, nil
+	return memberNames(ctx, tx, uniqueIDs(ids)...)
 }
