@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -127,6 +128,10 @@ func (h *widgetHandlers) waitRefused(c *gin.Context, v *widgetView, eventID int6
 	var fe booking.FieldErrors
 	r := &waitRefusal{Seats: seats, Field: true}
 	status := http.StatusConflict
+	if errors.Is(err, booking.ErrAlreadyBooked) && !v.Link.SMSConfirm {
+		// Nobody proved the phone: say nothing of its booking.
+		err = fmt.Errorf("%w: %w", errRepeatUnconfirmed, err)
+	}
 	switch {
 	case errors.As(err, &re):
 		h.showEvent(c, v, http.StatusConflict, in, re)
