@@ -28,7 +28,9 @@ type alreadyBooked struct {
 	Items []alreadyItem
 }
 
-func (a *alreadyBooked) Error() string { return fmt.Sprintf("already booked: %d bookings", len(a.Items)) }
+func (a *alreadyBooked) Error() string {
+	return fmt.Sprintf("already booked: %d bookings", len(a.Items))
+}
 
 // Unwrap exposes the other problems to problemAlerts.
 func (a *alreadyBooked) Unwrap() error {
