@@ -134,7 +134,7 @@ func (h *widgetHandlers) afterRefusal(c *gin.Context, v *widgetView, sel *widget
 	}
 	var problems error = rest
 	if already != nil {
-		ab := &alreadyBooked{Items: already}
+		ab := &repeatShown{Items: already}
 		if len(rest.Problems) > 0 {
 			ab.rest = rest
 		}

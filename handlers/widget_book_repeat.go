@@ -20,20 +20,20 @@ type alreadyItem struct {
 	When, Seats, ManageURL string
 }
 
-// alreadyBooked carries the client's existing bookings to the event page
+// repeatShown carries the client's existing bookings to the event page
 // (widgetEventPage.Already), with the refusal's other problems (nil when
 // none), which the page lists as alerts as usual.
-type alreadyBooked struct {
+type repeatShown struct {
 	rest  *booking.ReserveError
 	Items []alreadyItem
 }
 
-func (a *alreadyBooked) Error() string {
+func (a *repeatShown) Error() string {
 	return fmt.Sprintf("already booked: %d bookings", len(a.Items))
 }
 
 // Unwrap exposes the other problems to problemAlerts.
-func (a *alreadyBooked) Unwrap() error {
+func (a *repeatShown) Unwrap() error {
 	if a.rest == nil {
 		return nil
 	}

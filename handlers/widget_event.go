@@ -98,7 +98,7 @@ func (h *widgetHandlers) showEvent(c *gin.Context, v *widgetView, status int, in
 		p.SeatsError = v.L.T(fe["seats"])
 	}
 	p.Wait = waitForm(v, page, in.Seats, problems)
-	if ab := (*alreadyBooked)(nil); errors.As(problems, &ab) {
+	if ab := (*repeatShown)(nil); errors.As(problems, &ab) {
 		p.Already = ab.Items
 	}
 	v.Page, v.Title = p, v.Cat.Service(page.Event.ServiceID).Name
