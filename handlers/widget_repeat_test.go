@@ -127,3 +127,34 @@ func TestRepeatBookingUnconfirmed(t *testing.T) {
 		}
 	})
 }
+
+// TestWaitlistRepeatUnconfirmed: without SMS confirmation, joining the
+// waitlist of a class the phone is booked into, or a second time, is
+// refused (409) without saying the phone has a booking or a place.
+func TestWaitlistRepeatUnconfirmed(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		e := newWidgetEnv(t, db)
+		waitlistLink(t, e, false)
+		ev, _ := fullEvent(t, e, 1, 1)
+		booked := booktest.Client(1).Phone
+		p := e.join(ev, "1", booked)
+		if p.code != http.StatusConflict || !strings.Contains(p.text("main"), "can’t book this class online again") {
+			t.Fatalf("booked phone joins: %d %q", p.code, p.text("main"))
+		}
+		if strings.Contains(p.text("main"), "You already have") || len(manageLinks(p)) != 0 {
+			t.Errorf("the refusal discloses the booking: %q", p.text("main"))
+		}
+		if n := len(e.entries(ev)); n != 0 {
+			t.Fatalf("%d entries", n)
+		}
+		other := booktest.Client(2).Phone
+		if p := e.join(ev, "1", other); p.code != http.StatusSeeOther {
+			t.Fatalf("join: %d", p.code)
+		}
+		p = e.join(ev, "1", other)
+		if p.code != http.StatusConflict || !strings.Contains(p.text("#gb-phone-error"), "can’t join this class’s waitlist online again") ||
+			strings.Contains(p.text("main"), "already on the waitlist") || p.doc.Find(`a[href*="/wl/"]`).Length() != 0 {
+			t.Errorf("joining twice: %d %q", p.code, p.text("main"))
+		}
+	})
+}
