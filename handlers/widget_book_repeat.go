@@ -3,10 +3,13 @@ package handlers
 import (
 	"errors"
 	"fmt"
+	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
 	"groupbook/booking"
+	"groupbook/widget"
 )
 
 // errRepeatUnconfirmed marks an "already booked" refusal answered to a
@@ -91,4 +94,26 @@ func (h *widgetHandlers) repeats(c *gin.Context, v *widgetView, phone string, re
 		}
 	}
 	return rest, already, nil
+}
+
+// waitBooked answers a confirmed phone joining the waitlist of a class it
+// is booked into: the event page with that booking and its manage link,
+// as a repeated booking gets (409).
+func (h *widgetHandlers) waitBooked(c *gin.Context, v *widgetView, sel *widget.Selection, form widget.ContactInput, err error) {
+	phone, _ := h.flow.NormalizedContact(waitContactLink(v.Link), v.Cat, form)
+	re := &booking.ReserveError{Problems: []booking.EventProblem{{EventID: sel.EventID, Err: err}}}
+	rest, already, lookupErr := h.repeats(c, v, phone, re)
+	if lookupErr != nil {
+		h.serverError(c, lookupErr)
+		return
+	}
+	if already == nil {
+		h.waitRefused(c, v, sel.EventID, strconv.Itoa(sel.Seats), err)
+		return
+	}
+	shown := &repeatShown{Items: already}
+	if len(rest.Problems) > 0 {
+		shown.rest = rest
+	}
+	h.showEvent(c, v, http.StatusConflict, widget.SelectionInput{EventID: sel.EventID}, shown)
 }

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -155,6 +156,36 @@ func TestWaitlistRepeatUnconfirmed(t *testing.T) {
 		if p.code != http.StatusConflict || !strings.Contains(p.text("#gb-phone-error"), "can’t join this class’s waitlist online again") ||
 			strings.Contains(p.text("main"), "already on the waitlist") || p.doc.Find(`a[href*="/wl/"]`).Length() != 0 {
 			t.Errorf("joining twice: %d %q", p.code, p.text("main"))
+		}
+	})
+}
+
+// TestWaitlistRepeatAfterCode: a phone confirmed by code joining the
+// waitlist of a class it is booked into is shown that booking with its
+// manage link; before the code nothing is said.
+func TestWaitlistRepeatAfterCode(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		e := newWidgetEnv(t, db)
+		waitlistLink(t, e, true)
+		ev := e.f.YogaEvents(t, 1, 1)[0]
+		res, err := e.f.Store.Reserve(context.Background(), booking.ReserveRequest{
+			LocationID: e.f.Location.ID, Link: e.f.Link, EventIDs: []int64{ev.ID}, Seats: 1,
+			Client: booking.ClientInput{Phone: verifyPhone, FirstName: "Anna"}, Lang: "en",
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		code := e.join(ev, "1", "06 20 123 4567")
+		if code.code != http.StatusOK || code.hidden("p") == "" || len(manageLinks(code)) != 0 || strings.Contains(code.text("main"), "already") {
+			t.Fatalf("before the code: %d %q", code.code, code.text("main"))
+		}
+		done := e.post("/w/sunrise/verify", url.Values{"p": {code.hidden("p")}, "code": {e.codes.Code(verifyPhone)}})
+		href, _ := done.doc.Find("[data-gb-already] a[data-gb-already-manage]").Attr("href")
+		if u, err := url.Parse(href); done.code != http.StatusConflict || err != nil || u.Path != "/m/"+res.Group.Token {
+			t.Fatalf("after the code: %d %q\n%s", done.code, href, done.body)
+		}
+		if n := len(e.entries(ev)); n != 0 {
+			t.Errorf("%d waitlist entries", n)
 		}
 	})
 }

@@ -91,6 +91,8 @@ func (h *widgetHandlers) joinConfirmed(c *gin.Context, v *widgetView, sel *widge
 		h.contactErrors(c, v, sel, form, fe)
 	case errors.As(err, &already):
 		h.alreadyWaiting(c, v, sel, form, already, confirmed)
+	case confirmed && errors.Is(err, booking.ErrAlreadyBooked):
+		h.waitBooked(c, v, sel, form, err)
 	default:
 		h.waitRefused(c, v, sel.EventID, strconv.Itoa(sel.Seats), err)
 	}
