@@ -103,6 +103,15 @@ func TestAdminEventAddQuiet(t *testing.T) {
 		if shown, checked, _ := notifyBox(p); !shown || checked {
 			t.Errorf("refused form: shown %v checked %v", shown, checked)
 		}
+
+		// A location that writes e-mail too: the box says "confirmation".
+		if _, err := e.db.NewUpdate().Model((*booking.Location)(nil)).Set("message_channel = ?", booking.ChannelBoth).
+			Where("id = ?", e.f.Location.ID).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if shown, _, label := notifyBox(e.c.get(e.url(ev))); !shown || label != "Send the client a confirmation" {
+			t.Errorf("e-mail location: shown %v label %q", shown, label)
+		}
 		e.invariant()
 	})
 }
