@@ -377,7 +377,9 @@ func (s *Store) reserveTx(ctx context.Context, tx bun.Tx, req *ReserveRequest, f
 		return &Reservation{Group: *g, Client: *client, Bookings: bookings}, nil
 	}
 	w := outboxWriterFor(tx, loc, st, now)
-	if w.on() {
+	// Quiet (staff at the desk, the client standing there) writes no
+	// client message: neither the confirmation nor the reminders.
+	if w.on() && !req.Quiet {
 		if req.Link != nil {
 			w.origin = s.widgetOrigin(req.Link.ID, req.ClientIP)
 		}

@@ -128,3 +128,20 @@ func (s *Store) Users(ctx context.Context) ([]User, error) {
 	}
 	return out, nil
 }
+
+// SetDeskClientMessages remembers the user's last choice in the event
+// window's add-client panel ("send the client an SMS"), so the next panel
+// starts as they left it.
+func (s *Store) SetDeskClientMessages(ctx context.Context, userID int64, on bool) error {
+	r, err := s.db.NewUpdate().Model((*User)(nil)).
+		Set("desk_client_messages = ?", on).
+		Where("id = ?", userID).
+		Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("user %d desk messages: %w", userID, err)
+	}
+	if n, _ := r.RowsAffected(); n == 0 {
+		return fmt.Errorf("user %d: %w", userID, ErrNotFound)
+	}
+	return nil
+}

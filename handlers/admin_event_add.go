@@ -20,6 +20,11 @@ type eventAddForm struct {
 	Phone, FirstName, LastName, Email string
 	Seats, VisitorName, Comment       string
 	Another                           bool // registering another visitor
+	// Notify: send the client the booking's messages (the box, see
+	// admin_event_add_notify.go); NotifyShown: the form had the box (a
+	// location sending nothing has none); NotifyLabel names it.
+	Notify, NotifyShown bool
+	NotifyLabel         string
 }
 
 func newEventAddForm() *eventAddForm { return &eventAddForm{Key: rand.Text(), Seats: "1"} }
@@ -30,6 +35,7 @@ func readEventAddForm(c *gin.Context) *eventAddForm {
 		FirstName: c.PostForm("first_name"), LastName: c.PostForm("last_name"), Email: c.PostForm("email"),
 		Seats: c.PostForm("seats"), VisitorName: c.PostForm("visitor_name"), Comment: c.PostForm("comment"),
 		Another: c.PostForm("another") == "1",
+		Notify:  c.PostForm("notify") == "1", NotifyShown: c.PostForm("notify_shown") == "1",
 	}
 	// A key is only ever one we made; anything else just loses idempotency.
 	if len(f.Key) < 16 || len(f.Key) > 64 {
@@ -52,6 +58,8 @@ func (f *eventAddForm) request(loc *booking.Location, eventID int64) (booking.Re
 		LocationID: loc.ID, Key: "admin-" + f.Key, EventIDs: []int64{eventID}, Seats: seats,
 		Client:  booking.ClientInput{Phone: phone, FirstName: f.FirstName, LastName: f.LastName, Email: f.Email},
 		Comment: f.Comment, Lang: loc.DefaultLang,
+		// An unticked box: the client is told nothing of this booking.
+		Quiet: f.NotifyShown && !f.Notify,
 	}
 	if !f.Another {
 		return req, nil
@@ -79,6 +87,11 @@ func (h *adminHandlers) eventAddClient(c *gin.Context) {
 		return
 	}
 	f := readEventAddForm(c)
+	if err := h.rememberDeskNotify(c, f); err != nil {
+		h.serverError(c, err)
+		return
+	}
+	f.NotifyLabel = p.Add.NotifyLabel // as the fresh form loadEventPage made
 	p.Add = f
 	req, err := f.request(v.Location, p.W.Event.ID)
 	if err == nil {

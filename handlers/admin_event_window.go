@@ -113,7 +113,10 @@ func (h *adminHandlers) loadEventPage(c *gin.Context, v *adminView) (*eventPage,
 		return nil, false
 	}
 	p.Fragment = isFragmentRequest(c)
-	p.Add = newEventAddForm()
+	if p.Add, err = h.deskAddForm(c.Request.Context(), v); err != nil {
+		h.serverError(c, err)
+		return nil, false
+	}
 	v.Page, v.Section = p, "schedule"
 	v.Title = w.Service.Name + " · " + p.Date + " " + p.Start
 	return p, true

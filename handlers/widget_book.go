@@ -86,7 +86,7 @@ func (h *widgetHandlers) finishBooking(c *gin.Context, v *widgetView, sel *widge
 	case errors.As(err, &fe):
 		h.contactErrors(c, v, sel, form, fe)
 	case errors.As(err, &re):
-		h.afterRefusal(c, v, sel, re)
+		h.afterRefusal(c, v, sel, form, re)
 	case errors.Is(err, booking.ErrKeyReused):
 		h.expired(c, v, err)
 	default:
@@ -111,16 +111,42 @@ func (h *widgetHandlers) contactErrors(c *gin.Context, v *widgetView, sel *widge
 }
 
 // afterRefusal keeps the part of the selection that can still be booked and
-// shows the event page again with what went wrong.
-func (h *widgetHandlers) afterRefusal(c *gin.Context, v *widgetView, sel *widget.Selection, re *booking.ReserveError) {
+// shows the event page again with what went wrong. An event the client
+// already holds is shown with that booking and its manage link when the
+// phone is confirmed (repeats), else refused without saying why.
+func (h *widgetHandlers) afterRefusal(c *gin.Context, v *widgetView, sel *widget.Selection, form widget.ContactInput, re *booking.ReserveError) {
+	phone := ""
+	if v.Link.SMSConfirm {
+		// On such a link a booking reaches the core only for a phone
+		// confirmed by code (book, verify).
+		phone, _ = h.flow.NormalizedContact(v.Link, v.Cat, form)
+	}
+	rest, already, err := h.repeats(c, v, phone, re)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
 	var keep []int64
 	for _, id := range sel.EventIDs() {
 		if re.ProblemFor(id) == nil {
 			keep = append(keep, id)
 		}
 	}
+	var problems error = rest
+	if already != nil {
+		ab := &repeatShown{Items: already}
+		if len(rest.Problems) > 0 {
+			ab.rest = rest
+		}
+		problems = ab
+		if len(keep) == 0 {
+			// Nothing left to book: the chosen class, with the booking
+			// the client has in it and its other dates to pick from.
+			keep = []int64{sel.EventID}
+		}
+	}
 	if len(keep) == 0 {
-		for _, p := range re.Problems {
+		for _, p := range rest.Problems {
 			v.alert("error", bookingErrorText(v.L, p.Err, v.Link.EffectiveMaxEvents()))
 			break
 		}
@@ -132,7 +158,7 @@ func (h *widgetHandlers) afterRefusal(c *gin.Context, v *widgetView, sel *widget
 		return
 	}
 	in := widget.SelectionInput{EventID: keep[0], Also: keep[1:], Seats: strconv.Itoa(sel.Seats)}
-	h.showEvent(c, v, http.StatusConflict, in, re)
+	h.showEvent(c, v, http.StatusConflict, in, problems)
 }
 
 // expired answers a forged, altered or stale form: nothing is booked and

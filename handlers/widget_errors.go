@@ -21,6 +21,9 @@ var bookingErrorIDs = []struct {
 	{booking.ErrDifferentService, "booking_error_different_service"},
 	{booking.ErrTooManyEvents, "booking_error_too_many_events"},
 	{booking.ErrDuplicateEvent, "booking_error_duplicate_event"},
+	// Before ErrAlreadyBooked, which it wraps: an unconfirmed phone is not
+	// told it has a booking.
+	{errRepeatUnconfirmed, "booking_error_already_booked_unconfirmed"},
 	{booking.ErrAlreadyBooked, "booking_error_already_booked"},
 	{booking.ErrEventDeleted, "booking_error_not_found"},
 	{booking.ErrNotFound, "booking_error_not_found"},

@@ -23,6 +23,9 @@ type widgetEventPage struct {
 	// Wait is the "Join the waitlist" form (nil: the link takes no
 	// waitlist, or every seat the link allows is free).
 	Wait *waitJoinForm
+	// Already are the bookings the client holds in classes they tried to
+	// book again (shown only for a phone confirmed by code).
+	Already []alreadyItem
 }
 
 // event shows one event with its Book another block.
@@ -95,6 +98,9 @@ func (h *widgetHandlers) showEvent(c *gin.Context, v *widgetView, status int, in
 		p.SeatsError = v.L.T(fe["seats"])
 	}
 	p.Wait = waitForm(v, page, in.Seats, problems)
+	if ab := (*repeatShown)(nil); errors.As(problems, &ab) {
+		p.Already = ab.Items
+	}
 	v.Page, v.Title = p, v.Cat.Service(page.Event.ServiceID).Name
 	if problems == nil && status == http.StatusOK && c.Request.Method == http.MethodGet {
 		h.cacheEvent(c, v.Link, page)

@@ -192,7 +192,7 @@ func (h *widgetHandlers) holdAndPay(c *gin.Context, v *widgetView, sel *widget.S
 		h.contactErrors(c, v, sel, form, fe)
 		return
 	case errors.As(err, &re):
-		h.afterRefusal(c, v, sel, re)
+		h.afterRefusal(c, v, sel, form, re)
 		return
 	case errors.Is(err, booking.ErrKeyReused):
 		h.expired(c, v, err)

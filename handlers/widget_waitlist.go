@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -90,6 +91,8 @@ func (h *widgetHandlers) joinConfirmed(c *gin.Context, v *widgetView, sel *widge
 		h.contactErrors(c, v, sel, form, fe)
 	case errors.As(err, &already):
 		h.alreadyWaiting(c, v, sel, form, already, confirmed)
+	case confirmed && errors.Is(err, booking.ErrAlreadyBooked):
+		h.waitBooked(c, v, sel, form, err)
 	default:
 		h.waitRefused(c, v, sel.EventID, strconv.Itoa(sel.Seats), err)
 	}
@@ -127,6 +130,10 @@ func (h *widgetHandlers) waitRefused(c *gin.Context, v *widgetView, eventID int6
 	var fe booking.FieldErrors
 	r := &waitRefusal{Seats: seats, Field: true}
 	status := http.StatusConflict
+	if errors.Is(err, booking.ErrAlreadyBooked) && !v.Link.SMSConfirm {
+		// Nobody proved the phone: say nothing of its booking.
+		err = fmt.Errorf("%w: %w", errRepeatUnconfirmed, err)
+	}
 	switch {
 	case errors.As(err, &re):
 		h.showEvent(c, v, http.StatusConflict, in, re)

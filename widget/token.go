@@ -78,6 +78,17 @@ func (s *Signer) Open(purpose, token string, maxAge time.Duration, now time.Time
 	return nil
 }
 
+// PhoneRef is an opaque, stable reference to a phone for tokens that
+// travel in URLs: base64url of HMAC-SHA256(key, "proof:"+phone) cut to 16
+// bytes. Without the server's key it cannot be linked back to the phone
+// (a phone number has too little entropy for a plain hash), and 128 bits
+// leave no practical chance of two phones sharing one.
+func (s *Signer) PhoneRef(phone string) string {
+	m := hmac.New(sha256.New, s.key)
+	m.Write([]byte("proof:" + phone))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:16])
+}
+
 func (s *Signer) mac(payload string) []byte {
 	m := hmac.New(sha256.New, s.key)
 	m.Write([]byte(payload))

@@ -2,6 +2,7 @@ package widget
 
 import (
 	"context"
+	"crypto/hmac"
 	"errors"
 	"fmt"
 	"time"
@@ -101,10 +102,12 @@ type Pending struct {
 
 // Proof says a phone was confirmed for a link; it lets the same client book
 // again shortly after (a refused booking, a changed selection) without a
-// second code.
+// second code. It travels in URLs (pv=), and a signed token is readable by
+// anyone (base64 JSON), so it names the phone only by an opaque reference
+// (Signer.PhoneRef): the phone never appears in a URL, not even encoded.
 type Proof struct {
 	LinkID int64  `json:"l"`
-	Phone  string `json:"p"`
+	Ref    string `json:"r"`
 }
 
 // SealPending signs a pending confirmation for the code form.
@@ -126,7 +129,7 @@ func (f *Flow) OpenPending(link *booking.Link, token string) (*Pending, error) {
 
 // SealProof signs a confirmed phone.
 func (f *Flow) SealProof(link *booking.Link, phone string) (string, error) {
-	return f.Signer.Seal(proofPurpose, Proof{LinkID: link.ID, Phone: phone}, f.Now())
+	return f.Signer.Seal(proofPurpose, Proof{LinkID: link.ID, Ref: f.Signer.PhoneRef(phone)}, f.Now())
 }
 
 // HasProof tells whether token proves this phone was confirmed for the
@@ -140,7 +143,7 @@ func (f *Flow) HasProof(link *booking.Link, token, phone string) bool {
 	if err := f.Signer.Open(proofPurpose, token, ProofTTL, f.Now(), &p); err != nil {
 		return false
 	}
-	return p.LinkID == link.ID && p.Phone == phone
+	return p.LinkID == link.ID && p.Ref != "" && hmac.Equal([]byte(p.Ref), []byte(f.Signer.PhoneRef(phone)))
 }
 
 // NormalizedContact checks the contact fields and returns the phone in
