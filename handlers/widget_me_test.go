@@ -374,3 +374,41 @@ func meScanURLs(t *testing.T, responses []*page, phones ...string) {
 		t.Errorf("only %d URLs scanned: the scan is not looking", n)
 	}
 }
+
+func TestMyBookingsPassesAndWaitlist(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		e := newMeEnv(t, db)
+		ctx := context.Background()
+		f := e.f
+		anna, err := f.Store.ClientByPhone(ctx, f.Location.ID, verifyPhone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		givePass(t, e.widgetEnv, anna, 7, nil)
+		f.WithWaitlist(t, booking.WaitlistInOrder, 60)
+		full := f.Event(t, f.Yoga, f.Sofie, e.evs[2].StartsAt.Add(2*time.Hour), 2)
+		f.Fill(t, full)
+		f.Join(t, 5, 1, full) // someone else is first in line
+		req := f.JoinRequest(0, 2, full)
+		req.Client = booking.ClientInput{Phone: verifyPhone, FirstName: "Anna", LastName: "Kovács"}
+		entry, err := f.Store.JoinWaitlist(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		me, _ := e.open("06 20 123 4567", verifyPhone)
+		if got := me.text("[data-gb-me-passes]"); !strings.Contains(got, "10 Yoga classes") || !strings.Contains(got, "7 visits left") || !strings.Contains(got, "valid until") {
+			t.Errorf("passes: %q", got)
+		}
+		w := me.doc.Find("[data-gb-me-waiting] li")
+		if w.Length() != 1 || !strings.Contains(w.Text(), "Number 2 in line") || !strings.Contains(w.Text(), "2 seats") {
+			t.Errorf("waiting: %d %q", w.Length(), w.Text())
+		}
+		if href, _ := w.Find("a").Attr("href"); !strings.HasPrefix(href, "/wl/"+entry.Token) {
+			t.Errorf("waitlist link %q", href)
+		}
+		if strings.Contains(me.body, "Béla") || strings.Contains(me.body, "Szabó") {
+			t.Error("another client's name on the page")
+		}
+		meScanURLs(t, e.responses, verifyPhone)
+	})
+}
