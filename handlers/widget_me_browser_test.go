@@ -65,6 +65,7 @@ func TestMyBookingsInBrowser(t *testing.T) {
 	b.frame(chromedp.Evaluate[chromedp.Void](`window.gbTestMark = 1`))
 
 	// "My bookings", from the class list.
+	b.snap("me-list")
 	b.frame(chromedp.Click(chromedp.CSS(`a[data-gb-me-link]`)))
 	b.frame(chromedp.WaitVisible(chromedp.CSS(`form[data-gb-me-phone] #gb-phone`)))
 	b.settled("my bookings: phone", true)
