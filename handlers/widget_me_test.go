@@ -412,3 +412,57 @@ func TestMyBookingsPassesAndWaitlist(t *testing.T) {
 		meScanURLs(t, e.responses, verifyPhone)
 	})
 }
+
+// The language and the frame follow the client through My bookings, and
+// a manage page of bookings staff made (no public link) has no My
+// bookings link.
+func TestMyBookingsCarriesState(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		e := newMeEnv(t, db)
+		carry := url.Values{"lang": {"hu"}, "embed": {"1"}}
+		form := e.get("/w/sunrise/me?" + carry.Encode())
+		if l, _ := form.doc.Find("html").Attr("lang"); l != "hu" || form.doc.Find("body.gb-framed").Length() != 1 {
+			t.Errorf("phone form: lang %q, framed %d", l, form.doc.Find("body.gb-framed").Length())
+		}
+		post := url.Values{"phone": {"06 20 123 4567"}}
+		for _, f := range form.doc.Find("form[data-gb-me-phone] input[type=hidden]").Nodes {
+			var name, value string
+			for _, a := range f.Attr {
+				switch a.Key {
+				case "name":
+					name = a.Val
+				case "value":
+					value = a.Val
+				}
+			}
+			post.Set(name, value)
+		}
+		code := e.post("/w/sunrise/me", post)
+		if l, _ := code.doc.Find("html").Attr("lang"); code.code != http.StatusOK || l != "hu" || !strings.Contains(code.text("main"), "SMS") {
+			t.Fatalf("code page: %d, lang %q", code.code, l)
+		}
+		verify := url.Values{"p": {code.hidden("p")}, "code": {e.codes.Code(verifyPhone)}, "lang": {code.hidden("lang")}, "embed": {code.hidden("embed")}}
+		r := e.post("/w/sunrise/me/verify", verify)
+		u, err := url.Parse(r.hdr.Get("Location"))
+		if r.code != http.StatusSeeOther || err != nil || u.Query().Get("lang") != "hu" || u.Query().Get("embed") != "1" {
+			t.Fatalf("right code: %d %q", r.code, r.hdr.Get("Location"))
+		}
+		me := e.get(u.String())
+		if l, _ := me.doc.Find("html").Attr("lang"); l != "hu" || me.doc.Find("[data-gb-me-booking]").Length() != 3 {
+			t.Errorf("page: lang %q, %d bookings", l, me.doc.Find("[data-gb-me-booking]").Length())
+		}
+		if href, _ := me.doc.Find("a[data-gb-me-manage]").First().Attr("href"); !strings.Contains(href, "lang=hu") || !strings.Contains(href, "embed=1") {
+			t.Errorf("manage link %q loses the state", href)
+		}
+
+		staff, err := e.f.Store.Reserve(context.Background(), booking.ReserveRequest{LocationID: e.f.Location.ID, EventIDs: []int64{e.evs[2].ID}, Seats: 1,
+			Client: booktest.Client(40), Lang: "en"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := e.get("/m/" + staff.Group.Token); m.code != http.StatusOK || m.doc.Find("a[data-gb-me-link]").Length() != 0 {
+			t.Errorf("staff-made manage page: %d, %d My bookings links", m.code, m.doc.Find("a[data-gb-me-link]").Length())
+		}
+		meScanURLs(t, e.responses, verifyPhone)
+	})
+}
