@@ -350,6 +350,7 @@ func TestBadInputCorpus(t *testing.T) {
 			"/admin/sms", "/admin/passes", "/admin/passes/new", "/admin/passes/{ptid}/edit", "/admin/login",
 			"/admin/payments", "/admin/payments/export.csv",
 			"/w/sunrise/e/{full}", "/wl/{wl}", "/admin/events/{full}", "/admin/location/waitlist",
+			"/w/sunrise/me",
 		}
 
 		// Query parameters, on every page.

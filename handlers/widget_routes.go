@@ -64,6 +64,12 @@ func addWidgetRoutes(r *gin.Engine, d Deps) {
 	g.POST("/w/:slug/verify/resend", h.resend)
 	g.GET("/w/:slug/waitlist", h.waitForm)
 	g.POST("/w/:slug/waitlist", h.waitJoin)
+	// My bookings: phone, code, then the client's own page.
+	g.GET("/w/:slug/me", h.mePhone)
+	g.POST("/w/:slug/me", h.meStart)
+	g.POST("/w/:slug/me/verify", h.meVerify)
+	g.POST("/w/:slug/me/resend", h.meResend)
+	g.GET("/w/:slug/me/:token", h.mePage)
 	g.GET("/wl/:token", h.waitPage)
 	g.POST("/wl/:token/leave", h.waitLeave)
 	g.GET("/wl/:token/claim", h.waitClaim)
