@@ -240,3 +240,30 @@ func TestManageReschedule(t *testing.T) {
 		}
 	})
 }
+
+// TestManageRescheduleStaffBooking: a booking staff made at the desk came
+// through no link, so its client may not move it online: no Reschedule in
+// its Change menu, and the page and a post refuse without moving it.
+func TestManageRescheduleStaffBooking(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		e := newWidgetEnv(t, db)
+		evs := e.f.YogaEvents(t, 2, 10)
+		res, err := e.f.Store.Reserve(ctx, booking.ReserveRequest{LocationID: e.f.Location.ID, Key: "desk-1",
+			EventIDs: []int64{evs[0].ID}, Seats: 1, Client: booktest.Client(7), Lang: "en"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		manage, id := "/m/"+res.Group.Token, itoa64(res.Bookings[0].ID)
+		if n := e.get(manage).doc.Find("a[data-gb-reschedule]").Length(); n != 0 {
+			t.Errorf("%d Reschedule entries on a desk booking", n)
+		}
+		if r := e.get(manage + "/move/" + id); r.code != http.StatusConflict || len(moveTargets(r)) != 0 {
+			t.Errorf("reschedule page of a desk booking: %d, %d targets", r.code, len(moveTargets(r)))
+		}
+		r := e.post(manage+"/move", url.Values{"booking": {id}, "from": {itoa64(evs[0].ID)}, "to": {itoa64(evs[1].ID)}})
+		if r.code != http.StatusConflict || e.taken(evs[0]) != 1 || e.taken(evs[1]) != 0 {
+			t.Errorf("move of a desk booking: %d; seats %d, %d", r.code, e.taken(evs[0]), e.taken(evs[1]))
+		}
+	})
+}
