@@ -41,39 +41,51 @@ func (s *Store) MoveBooking(ctx context.Context, bookingID, toEventID int64) (*B
 		if to.ServiceID != from.ServiceID {
 			return fmt.Errorf("target event %d: %w", toEventID, ErrDifferentService)
 		}
-		dup, err := tx.NewSelect().Model((*Booking)(nil)).
-			Where("event_id = ? AND client_id = ? AND visitor_name = ? AND status <> ?", toEventID, b.ClientID, b.VisitorName, StatusCancelled).
-			Exists(ctx)
-		if err != nil {
-			return fmt.Errorf("check target bookings: %w", err)
-		}
-		if dup {
-			return fmt.Errorf("target event %d: %w", toEventID, ErrAlreadyBooked)
-		}
-		if err := s.checkPassMove(ctx, tx, b, to); err != nil {
-			return err
-		}
-		if err := s.takeSeatsIn(ctx, tx, toEventID, b.Seats); err != nil {
-			return err
-		}
-		if err := releaseSeats(ctx, tx, b.EventID, b.Seats); err != nil {
-			return err
-		}
-		b.EventID, b.UpdatedAt = toEventID, s.now()
-		b.Sequence++
-		if _, err := tx.NewUpdate().Model(b).WherePK().Column("event_id", "updated_at", "sequence").Exec(ctx); err != nil {
-			return fmt.Errorf("move booking %d: %w", bookingID, err)
-		}
-		if err := queueMoved(ctx, tx, b, from, to, b.UpdatedAt); err != nil {
-			return err
-		}
-		if err := s.offerFreed(ctx, tx, from.ID, b.UpdatedAt); err != nil {
+		if err := s.move(ctx, tx, b, from, to, nil); err != nil {
 			return err
 		}
 		out = b
 		return nil
 	})
 	return out, err
+}
+
+// move does the part of a move both staff (MoveBooking) and clients
+// (RescheduleByClient) share, once the caller has locked both events and
+// checked its own rules: the client not already in the target, the pass
+// still paying, the seats taken in to and given back in from, the booking's
+// Sequence raised (so calendars replace the old entry), the client told
+// with its reminder moved, and the freed seats offered to the waitlist.
+// origin is the widget client who moved it (counted by the SMS limits),
+// nil for staff. Payment fields stay as they are: a paid booking stays paid.
+func (s *Store) move(ctx context.Context, tx bun.Tx, b *Booking, from, to *Event, origin *smsOrigin) error {
+	dup, err := tx.NewSelect().Model((*Booking)(nil)).
+		Where("event_id = ? AND client_id = ? AND visitor_name = ? AND status <> ?", to.ID, b.ClientID, b.VisitorName, StatusCancelled).
+		Exists(ctx)
+	if err != nil {
+		return fmt.Errorf("check target bookings: %w", err)
+	}
+	if dup {
+		return fmt.Errorf("target event %d: %w", to.ID, ErrAlreadyBooked)
+	}
+	if err := s.checkPassMove(ctx, tx, b, to); err != nil {
+		return err
+	}
+	if err := s.takeSeatsIn(ctx, tx, to.ID, b.Seats); err != nil {
+		return err
+	}
+	if err := releaseSeats(ctx, tx, from.ID, b.Seats); err != nil {
+		return err
+	}
+	b.EventID, b.UpdatedAt = to.ID, s.now()
+	b.Sequence++
+	if _, err := tx.NewUpdate().Model(b).WherePK().Column("event_id", "updated_at", "sequence").Exec(ctx); err != nil {
+		return fmt.Errorf("move booking %d: %w", b.ID, err)
+	}
+	if err := queueMoved(ctx, tx, b, from, to, origin, b.UpdatedAt); err != nil {
+		return err
+	}
+	return s.offerFreed(ctx, tx, from.ID, b.UpdatedAt)
 }
 
 // ChangeSeats sets a booking's seat count; more seats are taken only if free.
@@ -189,13 +201,38 @@ func (s *Store) EventBookings(ctx context.Context, eventID int64) ([]Booking, er
 }
 
 // queueMoved tells the client the booking's new time and moves its reminder.
-func queueMoved(ctx context.Context, tx bun.Tx, b *Booking, from, to *Event, now time.Time) error {
+// The item carries the old start too, and both team members' names when
+// the move changed the team member. origin is the widget client who moved
+// it, nil for staff.
+func queueMoved(ctx context.Context, tx bun.Tx, b *Booking, from, to *Event, origin *smsOrigin, now time.Time) error {
 	return queueAboutBooking(ctx, tx, b, to, now, func(w *outboxWriter, rc recipient, p MessagePayload) error {
+		w.origin = origin
 		old := from.StartsAt.UTC()
 		p.From = &old
+		p.Items[0].From = &old
+		if from.TeamMemberID != to.TeamMemberID {
+			names, err := memberNames(ctx, tx, from.TeamMemberID, to.TeamMemberID)
+			if err != nil {
+				return err
+			}
+			p.Items[0].FromMember, p.Items[0].Member = names[from.TeamMemberID], names[to.TeamMemberID]
+		}
 		if err := w.add(ctx, SMSMoved, rc, b.Lang, b.GroupID, b.ID, p, now); err != nil {
 			return err
 		}
 		return w.reminder(ctx, rc, b, to)
 	})
+}
+
+// memberNames reads team members' names by id.
+func memberNames(ctx context.Context, db bun.IDB, ids ...int64) (map[int64]string, error) {
+	var list []TeamMember
+	if err := db.NewSelect().Model(&list).Column("id", "name").Where("id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("team member names: %w", err)
+	}
+	out := make(map[int64]string, len(list))
+	for _, m := range list {
+		out[m.ID] = m.Name
+	}
+	return out, nil
 }

@@ -40,3 +40,42 @@ func CanClientCancel(b *Booking, ev *Event, link *Link, now time.Time) error {
 	}
 	return nil
 }
+
+// canClientReschedule: the booking live and not held for a payment under
+// way (that group is paid or released as a whole), made through a link
+// that lets clients reschedule, and the link's rescheduling cutoff not
+// passed. Bookings staff made (no link) are moved by staff.
+func canClientReschedule(b *Booking, ev *Event, link *Link, now time.Time) error {
+	switch {
+	case !b.Active():
+		return ErrAlreadyCancelled
+	case link == nil || !link.RescheduleMode.Valid() || link.RescheduleMode == RescheduleOff:
+		return ErrRescheduleNotAllowed
+	case b.Payment == PaymentOnlinePending:
+		return fmt.Errorf("booking %d: %w", b.ID, ErrPaymentPending)
+	case !now.Before(ev.StartsAt.Add(-link.RescheduleCutoff())):
+		return fmt.Errorf("cutoff %s before %s: %w", link.RescheduleCutoff(), ev.StartsAt, ErrRescheduleCutoff)
+	}
+	return nil
+}
+
+// checkRescheduleTarget applies the link's rules to the event a client
+// moves a booking of from to: the same location and service, the same
+// team member when the link says so, and bookable online through the link
+// as a new booking would be (live, not started, outside the buffer, the
+// service and team member active, shown by the link). svc and tm are the
+// target's service and team member (nil when unknown). Seats and the
+// client's other bookings are checked under the lock by move.
+func checkRescheduleTarget(from, to *Event, svc *Service, tm *TeamMember, link *Link, now time.Time) error {
+	switch {
+	case to == nil || to.LocationID != from.LocationID || to.DeletedAt != nil:
+		return ErrNotFound
+	case to.ID == from.ID:
+		return ErrAlreadyBooked
+	case to.ServiceID != from.ServiceID:
+		return ErrDifferentService
+	case link.RescheduleMode != RescheduleAnyMember && to.TeamMemberID != from.TeamMemberID:
+		return ErrOtherMember
+	}
+	return checkBookable(to, svc, tm, link, now)
+}

@@ -105,7 +105,7 @@ func TestAdminLinksCutoffAmount(t *testing.T) {
 
 		// In Russian the words around the inputs read as one sentence.
 		ru := c.get(edit + "?lang=ru")
-		if got := ru.text(`label[for="gb-cancel_cutoff_min"]`) + " … " + ru.text(".ga-links-amount-row span"); got != "Онлайн-отмена закрывается за … до начала" {
+		if got := ru.text(`label[for="gb-cancel_cutoff_min"]`) + " … " + ru.text("#gb-cancel_cutoff_min ~ span"); got != "Онлайн-отмена закрывается за … до начала" {
 			t.Errorf("Russian cutoff words: %q", got)
 		}
 	})

@@ -29,8 +29,12 @@ type linkFormPage struct {
 	Comment  []linkOption
 	Buffers  []linkOption
 	Cutoff   linkAmount
-	Langs    []linkOption
-	Payments []linkOption
+	// Reschedules are the "clients may reschedule" choices; RescheduleCutoff
+	// is the link's own rescheduling cutoff, an amount like Cutoff.
+	Reschedules      []linkOption
+	RescheduleCutoff linkAmount
+	Langs            []linkOption
+	Payments         []linkOption
 	// OnlineOff: Stripe is not configured, so the online modes cannot be
 	// saved; the hint says what to set.
 	OnlineOff bool
@@ -85,6 +89,9 @@ func newLinkDefaults(locationID int64) *booking.Link {
 		MultiEvent: true, MaxEvents: 5, MultiSeat: true, MaxSeats: 4,
 		EmailMode: booking.FieldOptional, CommentMode: booking.FieldOptional,
 		BufferMin: 60, CancelAllowed: true, CancelCutoffMin: 120,
+		// Rescheduling follows the cancellation cutoff until the admin
+		// ticks "own cutoff"; 2 hours is then a value to start from.
+		RescheduleMode: booking.RescheduleSameMember, RescheduleCutoffMin: 120,
 		AccentColor: linkDefaultAccent,
 	}
 }
@@ -112,6 +119,21 @@ func readLinkForm(c *gin.Context, l *booking.Link) map[string]string {
 	l.CancelCutoffMin = -1 // refused by the core; saveLink says why
 	if m, ok := linkAmountMinutes(raw["cancel_cutoff"], raw["cancel_cutoff_unit"]); ok {
 		l.CancelCutoffMin = m
+	}
+	// The rescheduling settings came after the rest: a form posted without
+	// them (an older page still open) keeps what l holds (the stored link,
+	// or the core's default "same team member" for a new one); a value
+	// posted is checked like any other.
+	if mode, ok := c.GetPostForm("reschedule_mode"); ok {
+		l.RescheduleMode = booking.RescheduleMode(mode)
+	}
+	l.RescheduleOwnCutoff = checked("reschedule_own_cutoff")
+	if value, ok := c.GetPostForm("reschedule_cutoff"); ok {
+		raw["reschedule_cutoff"], raw["reschedule_cutoff_unit"] = value, c.PostForm("reschedule_cutoff_unit")
+		l.RescheduleCutoffMin = -1 // refused by the core, as the cancellation cutoff
+		if m, ok := linkAmountMinutes(raw["reschedule_cutoff"], raw["reschedule_cutoff_unit"]); ok {
+			l.RescheduleCutoffMin = m
+		}
 	}
 	// Empty (a form posted without the select) is "at the studio" in the
 	// core; anything unknown is refused there at the field.
@@ -214,14 +236,9 @@ func (h *adminHandlers) linkForm(ctx context.Context, v *adminView, l *booking.L
 	p.Buffers = linkMinuteOptions(L, linkBufferChoices, l.BufferMin)
 	// As posted on a 422, so what was typed is shown next to its error;
 	// otherwise as stored.
-	value, unit := raw["cancel_cutoff"], raw["cancel_cutoff_unit"]
-	if _, posted := raw["cancel_cutoff_unit"]; !posted {
-		value, unit = linkAmountOf(l.CancelCutoffMin)
-	}
-	p.Cutoff = linkAmount{Value: value, Units: []linkOption{
-		{Value: linkUnitMinutes, Label: L.T("admin_links_unit_minutes"), Selected: unit != linkUnitHours},
-		{Value: linkUnitHours, Label: L.T("admin_links_unit_hours"), Selected: unit == linkUnitHours},
-	}}
+	p.Cutoff = linkAmountField(L, raw, "cancel_cutoff", l.CancelCutoffMin)
+	p.Reschedules = linkRescheduleOptions(L, l.RescheduleMode)
+	p.RescheduleCutoff = linkAmountField(L, raw, "reschedule_cutoff", l.RescheduleCutoffMin)
 	p.Payments = linkPaymentOptions(L, l.PaymentMode)
 	p.OnlineOff = !h.onlineOn()
 	p.Langs = []linkOption{{Value: "", Label: L.T("admin_links_lang_auto"), Selected: l.DefaultLang == ""}}
@@ -229,6 +246,34 @@ func (h *adminHandlers) linkForm(ctx context.Context, v *adminView, l *booking.L
 		p.Langs = append(p.Langs, linkOption{Value: code, Label: h.locales.Localizer(code).T("language_name"), Selected: code == l.DefaultLang})
 	}
 	return p, nil
+}
+
+// linkAmountField is the amount input named input: as posted on a 422, so
+// what was typed is shown next to its error; otherwise the stored minutes.
+func linkAmountField(L *locales.Localizer, raw map[string]string, input string, minutes int) linkAmount {
+	value, unit := raw[input], raw[input+"_unit"]
+	if _, posted := raw[input+"_unit"]; !posted {
+		value, unit = linkAmountOf(minutes)
+	}
+	return linkAmount{Value: value, Units: []linkOption{
+		{Value: linkUnitMinutes, Label: L.T("admin_links_unit_minutes"), Selected: unit != linkUnitHours},
+		{Value: linkUnitHours, Label: L.T("admin_links_unit_hours"), Selected: unit == linkUnitHours},
+	}}
+}
+
+// linkRescheduleModes are the rescheduling choices, from none to the most
+// freedom.
+var linkRescheduleModes = []booking.RescheduleMode{booking.RescheduleOff, booking.RescheduleSameMember, booking.RescheduleAnyMember}
+
+func linkRescheduleOptions(L *locales.Localizer, cur booking.RescheduleMode) []linkOption {
+	if cur == "" {
+		cur = booking.RescheduleSameMember
+	}
+	out := make([]linkOption, 0, len(linkRescheduleModes))
+	for _, m := range linkRescheduleModes {
+		out = append(out, linkOption{Value: string(m), Label: L.T("admin_links_reschedule_" + string(m)), Selected: m == cur})
+	}
+	return out
 }
 
 // linkChoiceOf is a service or team member checkbox. Archived ones are offered

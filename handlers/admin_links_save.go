@@ -60,7 +60,8 @@ func (h *adminHandlers) linkUpdate(c *gin.Context) {
 		return
 	}
 	// The id and location come from the stored link, never from the form.
-	l := &booking.Link{ID: saved.ID, LocationID: saved.LocationID, CreatedAt: saved.CreatedAt}
+	l := &booking.Link{ID: saved.ID, LocationID: saved.LocationID, CreatedAt: saved.CreatedAt,
+		RescheduleMode: saved.RescheduleMode, RescheduleCutoffMin: saved.RescheduleCutoffMin}
 	raw := readLinkForm(c, l)
 	if !h.saveLink(c, v, l, raw, saved) {
 		return
@@ -92,22 +93,23 @@ func (h *adminHandlers) saveLink(c *gin.Context, v *adminView, l *booking.Link, 
 		h.serverError(c, err)
 		return false
 	}
-	linkCutoffError(v, err, raw)
+	linkCutoffError(v, err, raw, "cancel_cutoff_min", "cancel_cutoff")
+	linkCutoffError(v, err, raw, "reschedule_cutoff_min", "reschedule_cutoff")
 	h.showLinkForm(c, v, http.StatusUnprocessableEntity, l, raw, saved)
 	return false
 }
 
-// linkCutoffError words the cutoff's error for its number and unit: the
-// core knows only minutes.
-func linkCutoffError(v *adminView, err error, raw map[string]string) {
+// linkCutoffError words a cutoff's error (the core's field, the form's
+// input) for its number and unit: the core knows only minutes.
+func linkCutoffError(v *adminView, err error, raw map[string]string, field, input string) {
 	var fe booking.FieldErrors
-	if !errors.As(err, &fe) || fe["cancel_cutoff_min"] == "" {
+	if !errors.As(err, &fe) || fe[field] == "" {
 		return
 	}
-	if _, ok := linkAmountMinutes(raw["cancel_cutoff"], raw["cancel_cutoff_unit"]); !ok {
-		v.Errors["cancel_cutoff_min"] = v.L.T("admin_links_cutoff_number")
-	} else if fe["cancel_cutoff_min"] == booking.MsgOutOfRange {
-		v.Errors["cancel_cutoff_min"] = v.L.T("admin_links_cutoff_range",
+	if _, ok := linkAmountMinutes(raw[input], raw[input+"_unit"]); !ok {
+		v.Errors[field] = v.L.T("admin_links_cutoff_number")
+	} else if fe[field] == booking.MsgOutOfRange {
+		v.Errors[field] = v.L.T("admin_links_cutoff_range",
 			map[string]any{"Longest": v.L.N("admin_links_hours", booking.MaxCancelCutoffMin/60)})
 	}
 }

@@ -38,6 +38,7 @@ func linkFormValues(f *booktest.Fixture) url.Values {
 		"contact_message": {"Bring indoor shoes."},
 		"buffer_min":      {"90"}, "cancel_allowed": {"1"}, "cancel_cutoff": {"1455"}, "cancel_cutoff_unit": {"min"},
 		"payment_mode": {"pass"}, "default_lang": {"hu"}, "accent_color": {"#e76f51"},
+		"reschedule_mode": {"any_member"}, "reschedule_own_cutoff": {"1"}, "reschedule_cutoff": {"30"}, "reschedule_cutoff_unit": {"min"},
 		"allowed_origins": {"https://studio.example\r\nhttps://www.studio.example:8443"},
 		"service_ids":     {idString(f.Yoga.ID)}, "team_member_ids": {idString(f.Sofie.ID)},
 	}
@@ -110,6 +111,7 @@ func TestAdminLinksCreateAndEdit(t *testing.T) {
 			EmailMode: booking.FieldRequired, CommentMode: booking.FieldHidden, CommentLabel: "Injuries?",
 			LastNameRequired: true, ContactMessage: "Bring indoor shoes.", BufferMin: 90,
 			CancelAllowed: true, CancelCutoffMin: 1455, PaymentMode: booking.PayPassRequired, DefaultLang: "hu",
+			RescheduleMode: booking.RescheduleAnyMember, RescheduleOwnCutoff: true, RescheduleCutoffMin: 30,
 			AccentColor: "#e76f51", AllowedOrigins: "https://studio.example\nhttps://www.studio.example:8443",
 			CreatedAt: got.CreatedAt, ServiceIDs: []int64{e.f.Yoga.ID}, TeamMemberIDs: []int64{e.f.Sofie.ID},
 		}
@@ -127,13 +129,14 @@ func TestAdminLinksCreateAndEdit(t *testing.T) {
 			"#gb-slug": "insta-yoga", "#gb-max_events": "3", "#gb-max_seats": "6", "#gb-comment_label": "Injuries?",
 			"#gb-accent_color": "#e76f51", "#gb-buffer_min option[selected]": "90", "#gb-cancel_cutoff_min": "1455", "#gb-cancel_cutoff_unit option[selected]": "min",
 			"#gb-email_mode option[selected]": "required", "#gb-comment_mode option[selected]": "hidden", "#gb-default_lang option[selected]": "hu",
-			"#gb-payment_mode option[selected]": "pass",
+			"#gb-payment_mode option[selected]": "pass", "#gb-reschedule_mode option[selected]": "any_member",
+			"#gb-reschedule_cutoff_min": "30", "#gb-reschedule_cutoff_unit option[selected]": "min",
 		} {
 			if got := val(sel); got != want {
 				t.Errorf("%s = %q, want %q", sel, got, want)
 			}
 		}
-		for _, name := range []string{"enabled", "multi_event", "multi_seat", "sms_confirm", "last_name_required", "cancel_allowed"} {
+		for _, name := range []string{"enabled", "multi_event", "multi_seat", "sms_confirm", "last_name_required", "cancel_allowed", "reschedule_own_cutoff"} {
 			if _, on := edit.doc.Find("#gb-" + name).Attr("checked"); !on {
 				t.Errorf("%s not ticked", name)
 			}
@@ -153,6 +156,7 @@ func TestAdminLinksCreateAndEdit(t *testing.T) {
 			"email_mode": {"optional"}, "comment_mode": {"required"}, "comment_label": {""},
 			"contact_message": {""}, "buffer_min": {"0"}, "cancel_cutoff": {"0"}, "cancel_cutoff_unit": {"min"},
 			"default_lang": {""}, "accent_color": {"#2a6df4"}, "allowed_origins": {""},
+			"reschedule_mode": {"off"}, "reschedule_cutoff": {"0"}, "reschedule_cutoff_unit": {"min"},
 		}
 		r = c.post("/admin/links/"+idString(got.ID)+"/edit", f)
 		if r.code != http.StatusSeeOther || r.hdr.Get("Location") != "/admin/links/"+idString(got.ID)+"/edit?saved=1" {
@@ -165,7 +169,7 @@ func TestAdminLinksCreateAndEdit(t *testing.T) {
 		want = booking.Link{
 			ID: got.ID, LocationID: e.f.Location.ID, Slug: "insta", Name: "IG", MaxEvents: 1, MaxSeats: 1,
 			EmailMode: booking.FieldOptional, CommentMode: booking.FieldRequired, AccentColor: "#2a6df4",
-			PaymentMode: booking.PayAtStudio, CreatedAt: got.CreatedAt,
+			PaymentMode: booking.PayAtStudio, RescheduleMode: booking.RescheduleOff, CreatedAt: got.CreatedAt,
 		}
 		if !reflect.DeepEqual(*upd, want) {
 			t.Errorf("updated link\n got %+v\nwant %+v", *upd, want)
