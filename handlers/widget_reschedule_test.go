@@ -3,9 +3,11 @@ package handlers
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -74,6 +76,7 @@ func TestManageReschedule(t *testing.T) {
 		}
 		otherMember := e.f.Event(t, e.f.Yoga, eszter, evs[2].StartsAt.Add(2*time.Hour), 10)
 		pilates := e.f.Event(t, e.f.Pilates, e.f.Marton, evs[2].StartsAt.Add(-2*time.Hour), 8)
+		started := e.f.Event(t, e.f.Yoga, e.f.Sofie, booktest.Now.Add(-30*time.Minute), 10)
 		manage := bookVia(t, e, "+36201234567", "2", evs[0], evs[1])
 		other := bookVia(t, e, "+36301234567", "1", evs[3])
 		bookVia(t, e, "+36701234567", "4", full)
@@ -106,6 +109,10 @@ func TestManageReschedule(t *testing.T) {
 		if !strings.Contains(page.text("section.gb-day"), "10 seats left") {
 			t.Errorf("seats left not shown: %q", page.text("section.gb-day"))
 		}
+		if uk := e.get(manage + "/move/" + ids[0] + "?lang=uk"); uk.text("h1") != "Перенесення запису" || len(moveTargets(uk)) != 2 ||
+			uk.doc.Find(`form.gb-move input[name=lang][value=uk]`).Length() != 2 {
+			t.Errorf("uk: %q, %d targets", uk.text("h1"), len(moveTargets(uk)))
+		}
 		action, form := moveForm(page, evs[2].ID)
 		if action != manage+"/move" || form.Get("booking") != ids[0] || form.Get("from") != itoa64(evs[0].ID) {
 			t.Fatalf("move form %s %v", action, form)
@@ -136,8 +143,9 @@ func TestManageReschedule(t *testing.T) {
 		try("other class", func(f url.Values) { f.Set("to", itoa64(pilates.ID)) }, http.StatusUnprocessableEntity, "")
 		try("other teacher", func(f url.Values) { f.Set("to", itoa64(otherMember.ID)) }, http.StatusUnprocessableEntity, "same instructor")
 		try("no such event", func(f url.Values) { f.Set("to", "999999") }, http.StatusNotFound, "")
+		try("started", func(f url.Values) { f.Set("to", itoa64(started.ID)) }, http.StatusConflict, "already started")
 		try("stale from", func(f url.Values) { f.Set("from", itoa64(evs[1].ID)) }, http.StatusConflict, "changed meanwhile")
-		for _, ev := range []*booking.Event{evs[0], evs[1], evs[2], full, pilates, otherMember} {
+		for _, ev := range []*booking.Event{evs[0], evs[1], evs[2], full, pilates, otherMember, started} {
 			want := map[int64]int{evs[0].ID: 2, evs[1].ID: 2, full.ID: 4}[ev.ID]
 			if got := e.taken(ev); got != want {
 				t.Errorf("event %d: %d seats taken after the refusals, want %d", ev.ID, got, want)
@@ -266,4 +274,68 @@ func TestManageRescheduleStaffBooking(t *testing.T) {
 			t.Errorf("move of a desk booking: %d; seats %d, %d", r.code, e.taken(evs[0]), e.taken(evs[1]))
 		}
 	})
+}
+
+// TestManageRescheduleRace: the same booking's reschedule forms posted at
+// once to different dates (two tabs, a double click) move it exactly once;
+// every other post is refused with a 4xx and no seat is lost or doubled.
+func TestManageRescheduleRace(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		e := newWidgetEnv(t, db)
+		evs := e.f.YogaEvents(t, 7, 10)
+		manage := bookVia(t, e, "+36201234567", "2", evs[0])
+		page := e.get(manage + "/move/" + manageBookingIDs(e.get(manage))[0])
+		type post struct {
+			action string
+			form   url.Values
+		}
+		var posts []post
+		for _, ev := range evs[1:] {
+			a, f := moveForm(page, ev.ID)
+			if f == nil {
+				t.Fatalf("event %d not offered", ev.ID)
+			}
+			posts = append(posts, post{a, f})
+		}
+		codes := make([]int, len(posts))
+		var wg sync.WaitGroup
+		for i, p := range posts {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				codes[i] = e.postQuiet(p.action, p.form)
+			}()
+		}
+		wg.Wait()
+		moved := 0
+		for _, c := range codes {
+			switch {
+			case c == http.StatusSeeOther:
+				moved++
+			case c < 400 || c >= 500:
+				t.Errorf("a racing post answered %d", c)
+			}
+		}
+		taken := 0
+		for _, ev := range evs {
+			taken += e.taken(ev)
+		}
+		if moved != 1 || taken != 2 || e.taken(evs[0]) != 0 {
+			t.Errorf("%d moves (codes %v), %d seats taken in all, %d on the old event", moved, codes, taken, e.taken(evs[0]))
+		}
+		if bad := booktest.Invariant(t, db); len(bad) > 0 {
+			t.Error(bad)
+		}
+	})
+}
+
+// postQuiet posts a form from any goroutine and returns only the status:
+// e.post reports through t, which only the test's goroutine may stop.
+func (e *widgetEnv) postQuiet(path string, form url.Values) int {
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	w := httptest.NewRecorder()
+	e.router.ServeHTTP(w, req)
+	return w.Code
 }
