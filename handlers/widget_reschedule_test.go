@@ -69,6 +69,7 @@ func TestManageReschedule(t *testing.T) {
 		ctx := context.Background()
 		e := newWidgetEnv(t, db)
 		evs := e.f.YogaEvents(t, 5, 10) // cutoff on the link: 2 h; same team member only
+		enableSMSFor(t, e.f) // the client is told the new time
 		full := evs[4]
 		eszter, err := e.f.Store.CreateTeamMember(ctx, e.f.Location.ID, booking.TeamMemberInput{Name: "Eszter", Title: "Yoga teacher", ServiceIDs: []int64{e.f.Yoga.ID}})
 		if err != nil {
@@ -152,6 +153,10 @@ func TestManageReschedule(t *testing.T) {
 			}
 		}
 
+		if n := movedMessages(t, db); n != 0 {
+			t.Errorf("%d moved messages after the refusals", n)
+		}
+
 		// The move.
 		r := e.post(action, form)
 		if r.code != http.StatusSeeOther {
@@ -171,6 +176,9 @@ func TestManageReschedule(t *testing.T) {
 		}
 		if e.taken(evs[0]) != 0 || e.taken(evs[2]) != 2 {
 			t.Errorf("seats after the move: %d on the old, %d on the new event", e.taken(evs[0]), e.taken(evs[2]))
+		}
+		if n := movedMessages(t, db); n != 1 {
+			t.Errorf("%d moved messages after the move, want 1 (the new time, to the client)", n)
 		}
 		// The same form again (a double click, the back button): stale.
 		again := e.post(action, form)
@@ -338,4 +346,14 @@ func (e *widgetEnv) postQuiet(path string, form url.Values) int {
 	w := httptest.NewRecorder()
 	e.router.ServeHTTP(w, req)
 	return w.Code
+}
+
+// movedMessages counts the "moved" messages in the outbox.
+func movedMessages(t *testing.T, db *bun.DB) int {
+	t.Helper()
+	n, err := db.NewSelect().Model((*booking.OutboxMessage)(nil)).Where("kind = ?", booking.SMSMoved).Count(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return int(n)
 }
