@@ -69,7 +69,7 @@ func TestManageReschedule(t *testing.T) {
 		ctx := context.Background()
 		e := newWidgetEnv(t, db)
 		evs := e.f.YogaEvents(t, 5, 10) // cutoff on the link: 2 h; same team member only
-		enableSMSFor(t, e.f) // the client is told the new time
+		enableSMSFor(t, e.f)            // the client is told the new time
 		full := evs[4]
 		eszter, err := e.f.Store.CreateTeamMember(ctx, e.f.Location.ID, booking.TeamMemberInput{Name: "Eszter", Title: "Yoga teacher", ServiceIDs: []int64{e.f.Yoga.ID}})
 		if err != nil {
