@@ -235,6 +235,19 @@ func TestManageReschedule(t *testing.T) {
 		if r := e.post(manage+"/move", url.Values{"booking": {ids[0]}, "from": {itoa64(evs[2].ID)}, "to": {itoa64(evs[3].ID)}}); r.code != http.StatusConflict || e.taken(evs[2]) != 2 {
 			t.Errorf("move past the cutoff: %d", r.code)
 		}
+		// Its own cutoff of 30 minutes: moving is open again an hour
+		// before, while cancelling stays closed.
+		link.RescheduleOwnCutoff, link.RescheduleCutoffMin = true, 30
+		if err := e.f.Store.SaveLink(ctx, &link); err != nil {
+			t.Fatal(err)
+		}
+		li = e.get(manage).doc.Find("#booking-" + ids[0])
+		if li.Find("a[data-gb-reschedule]").Length() != 1 || li.Find("a[data-gb-cancel]").Length() != 0 || li.Find("[data-gb-reschedule-note]").Length() != 0 {
+			t.Errorf("own cutoff: %q", strings.Join(strings.Fields(li.Text()), " "))
+		}
+		if r := e.get(manage + "/move/" + ids[0]); r.code != http.StatusOK || !slices.Contains(moveTargets(r), itoa64(evs[3].ID)) {
+			t.Errorf("reschedule page under its own cutoff: %d, targets %v", r.code, moveTargets(r))
+		}
 		e.f.Now = booktest.Now
 
 		// Rescheduling off on the link: no Reschedule anywhere.
