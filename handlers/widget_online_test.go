@@ -126,6 +126,14 @@ func TestWidgetOnlineCheckout(t *testing.T) {
 		if n := m.doc.Find("[data-gb-change], a[data-gb-cancel]").Length(); n != 0 {
 			t.Errorf("%d Change menus on a held booking", n)
 		}
+		// Nor can the pages behind the menu be opened by hand.
+		held := manageBookingIDs(m)[0]
+		if r := e.get("/m/" + token + "/move/" + held); r.code != http.StatusConflict || !strings.Contains(r.text(".gb-alert--error"), "payment is confirmed") {
+			t.Errorf("reschedule page of a held booking: %d %q", r.code, r.text(".gb-alert--error"))
+		}
+		if r := e.get("/m/" + token + "/cancel/" + held); r.code != http.StatusConflict {
+			t.Errorf("cancel confirmation of a held booking: %d", r.code)
+		}
 		fake, _ := url.Parse(e.stripe.URL())
 		if csp := m.hdr.Get("Content-Security-Policy"); !strings.Contains(csp, "form-action 'self' "+stripeCheckoutOrigin+" http://"+fake.Host) {
 			t.Errorf("CSP %q does not let the Pay form go to Checkout", csp)
