@@ -56,8 +56,8 @@ func TestWidgetSMSLimitByAddress(t *testing.T) {
 			return u.Path
 		}
 		manage := book("203.0.113.5", "+36201110001", evs[0])
-		id := e.get(manage).doc.Find(`form.gb-cancel input[name=booking]`).AttrOr("value", "")
-		if r := e.postFrom("203.0.113.5", manage+"/cancel", url.Values{"booking": {id}}); r.code != http.StatusSeeOther {
+		id := manageBookingIDs(e.get(manage))[0]
+		if r := e.postFrom("203.0.113.5", manage+"/cancel", url.Values{"booking": {id}, "confirm": {"1"}}); r.code != http.StatusSeeOther {
 			t.Fatalf("cancel: %d", r.code)
 		}
 		book("203.0.113.5", "+36201110002", evs[1])

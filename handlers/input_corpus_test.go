@@ -340,7 +340,7 @@ func TestBadInputCorpus(t *testing.T) {
 		}
 		pages := []string{
 			"/w/sunrise", "/w/sunrise/e/{ev}", "/w/sunrise/contact?event={ev}&seats=1", "/w/sms/contact?event={ev}&seats=1",
-			"/m/{token}", "/m/{token}/ics", "/m/{token}/ics/{bid}",
+			"/m/{token}", "/m/{token}/ics", "/m/{token}/ics/{bid}", "/m/{token}/cancel/{bid}", "/m/{token}/move/{bid}",
 			"/admin", "/admin/schedule", "/admin/schedule/new", "/admin/schedule/events/{ev}/edit",
 			"/admin/schedule/events/{ev}/delete", "/admin/events/{ev}", "/admin/events/{ev}/client-lookup",
 			"/admin/events/{ev}/bookings/{bid}/move", "/admin/clients", "/admin/clients/{cid}",

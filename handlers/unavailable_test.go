@@ -148,7 +148,7 @@ func TestSQLiteLockedWrite(t *testing.T) {
 	if p := e.get("/m/" + res.Group.Token); p.code != http.StatusOK {
 		t.Errorf("manage page under a write lock: %d", p.code)
 	}
-	p := e.post("/m/"+res.Group.Token+"/cancel", map[string][]string{"booking": {itoa64(res.Bookings[0].ID)}})
+	p := e.post("/m/"+res.Group.Token+"/cancel", map[string][]string{"booking": {itoa64(res.Bookings[0].ID)}, "confirm": {"1"}})
 	wantUnavailable(t, "cancel under a write lock", p, "en")
 }
 

@@ -302,8 +302,17 @@ func TestWidgetInBrowser(t *testing.T) {
 	}
 	b.snap("confirmation")
 
-	// 5. Cancel the first booking.
-	cancelID := evalFrame[string](b, `document.querySelector('form.gb-cancel input[name=booking]').value`)
+	// 5. Cancel the first booking: its Change menu, Cancel, then the
+	// confirmation.
+	if n := evalFrame[int](b, `document.querySelectorAll('.gb-btn--danger').length`); n != 0 {
+		t.Errorf("%d red buttons on the confirmation page, want none (Cancel lives in the Change menu)", n)
+	}
+	cancelID := evalFrame[string](b, `document.querySelector('li.gb-booking').id.replace('booking-', '')`)
+	b.frame(chromedp.Click(chromedp.CSS(`details[data-gb-change] > summary`)))
+	b.frame(chromedp.Click(chromedp.CSS(`a[data-gb-cancel]`)))
+	b.frame(chromedp.WaitVisible(chromedp.CSS(`form.gb-cancel button[type=submit]`)))
+	b.settled("cancel, asked", true)
+	b.snap("cancel-confirm")
 	b.frame(chromedp.Click(chromedp.CSS(`form.gb-cancel button[type=submit]`)))
 	b.frame(chromedp.WaitVisible(chromedp.CSS(".gb-booking--cancelled")))
 	b.settled("cancelled", true)
@@ -313,7 +322,7 @@ func TestWidgetInBrowser(t *testing.T) {
 	if n := evalFrame[int](b, `document.querySelectorAll('.gb-booking:not(.gb-booking--cancelled)').length`); n != 2 {
 		t.Errorf("%d active bookings shown, want 2", n)
 	}
-	if n := evalFrame[int](b, `document.querySelectorAll('form.gb-cancel').length`); n != 2 {
+	if n := evalFrame[int](b, `document.querySelectorAll('a[data-gb-cancel]').length`); n != 2 {
 		t.Errorf("%d Cancel buttons left, want 2", n)
 	}
 	if got := evalFrame[string](b, `document.querySelector('.gb-booking--cancelled').id`); got != "booking-"+cancelID {

@@ -93,13 +93,10 @@ func TestWidgetHappyPath(t *testing.T) {
 		if m.doc.Find(`a[href$="/ics"], a[href*="/ics?"]`).Length() != 1 {
 			t.Error("no .ics link with every booking")
 		}
-		cancelForms := m.doc.Find("form.gb-cancel")
-		if cancelForms.Length() != 3 {
-			t.Fatalf("%d cancel buttons, want 3", cancelForms.Length())
+		if n := m.doc.Find("a[data-gb-cancel]").Length(); n != 3 {
+			t.Fatalf("%d Cancel entries, want 3", n)
 		}
-		action, _ := cancelForms.First().Attr("action")
-		id, _ := cancelForms.First().Find(`input[name=booking]`).Attr("value")
-		cancelled := e.post(action, url.Values{"booking": {id}})
+		cancelled, _ := cancelVia(t, e, m, 0)
 		if cancelled.code != http.StatusSeeOther {
 			t.Fatalf("cancel: %d\n%s", cancelled.code, cancelled.body)
 		}
@@ -107,7 +104,7 @@ func TestWidgetHappyPath(t *testing.T) {
 			t.Error("cancel did not free the seats at once")
 		}
 		after := e.get(cancelled.hdr.Get("Location"))
-		if after.doc.Find(".gb-booking--cancelled").Length() != 1 || after.doc.Find("form.gb-cancel").Length() != 2 {
+		if after.doc.Find(".gb-booking--cancelled").Length() != 1 || after.doc.Find("a[data-gb-cancel]").Length() != 2 {
 			t.Error("manage page does not show the cancellation")
 		}
 		if bad := booktest.Invariant(t, db); len(bad) > 0 {

@@ -152,6 +152,9 @@ func TestWidgetHistoryInBrowser(t *testing.T) {
 			chromedp.SendKeys(chromedp.ID("gb-phone"), "+36 20 123 4567"),
 			chromedp.Click(chromedp.CSS(`form.gb-contact button[type=submit]`)),
 			chromedp.WaitVisible(chromedp.CSS(".gb-bookings")),
+			chromedp.Click(chromedp.CSS(`details[data-gb-change] > summary`)),
+			chromedp.Click(chromedp.CSS(`a[data-gb-cancel]`)),
+			chromedp.WaitVisible(chromedp.CSS(`form.gb-cancel button[type=submit]`)),
 			chromedp.Click(chromedp.CSS(`form.gb-cancel button[type=submit]`)),
 			chromedp.WaitVisible(chromedp.CSS(".gb-booking--cancelled")),
 		)

@@ -361,9 +361,13 @@ func TestWidgetKeyboardInBrowser(t *testing.T) {
 			k.step("Confirm", kb.Enter, "3 bookings confirmed")
 			b.snap(mode + "-keyboard-confirmed")
 
-			// Cancel the first booking.
-			k.tabTo("Cancel", "form.gb-cancel button[type=submit]", false)
-			k.step("Cancel", kb.Enter, "Your bookings")
+			// Cancel the first booking: its Change menu, Cancel, then yes.
+			k.tabTo("Change", "details[data-gb-change] > summary", false)
+			k.press(kb.Enter)
+			k.tabTo("Cancel", "a[data-gb-cancel]", false)
+			k.step("Cancel", kb.Enter, "Cancel "+first.StartsAt.In(u.f.Location.Zone()).Format("Mon 2 Jan 15:04")+"?")
+			k.tabTo("Yes, cancel", "form.gb-cancel button[type=submit]", false)
+			k.step("Yes, cancel", kb.Enter, "Your bookings")
 			if n := evalFrame[int](b, `document.querySelectorAll('.gb-booking--cancelled').length`); n != 1 {
 				t.Errorf("%d cancelled bookings shown, want 1", n)
 			}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -17,6 +18,14 @@ type widgetManageItem struct {
 	CanCancel                    bool
 	CancelNote                   string
 	GoogleURL, ICSURL, CancelURL string
+	// CanReschedule: the Change menu offers Reschedule (RescheduleURL);
+	// RescheduleNote says why not once it was possible and no longer is.
+	CanReschedule  bool
+	RescheduleURL  string
+	RescheduleNote string
+	// Change: the booking has a Change menu (active and not held for a
+	// payment).
+	Change bool
 	// RefundNote says what cancelling gives back of an online payment;
 	// MoneyNote what was refunded or is on its way back.
 	RefundNote, MoneyNote string
@@ -71,6 +80,13 @@ func (h *widgetHandlers) manage(c *gin.Context) {
 	if c.Query("cancelled") != "" {
 		v.alert("success", v.L.T("widget_cancel_done"))
 	}
+	if id, err := strconv.ParseInt(c.Query("moved"), 10, 64); err == nil {
+		// The alert names the booking's time now, read from the database,
+		// not anything the URL says.
+		if it, ok := m.Item(id); ok && it.Booking.Active() {
+			v.alert("success", v.L.T("widget_manage_moved", map[string]any{"When": whenText(v, it.Event)}))
+		}
+	}
 	h.showManage(c, v, m, http.StatusOK)
 }
 
@@ -79,6 +95,14 @@ func (h *widgetHandlers) showManage(c *gin.Context, v *widgetView, m *widget.Man
 	if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
 		v.relink("/m/"+token, nil) // a refused cancel reloads the page itself
 	}
+	v.Page, v.Title = h.managePage(c, v, m), v.L.T("widget_your_bookings")
+	h.render(c, status, "widget_manage", v)
+}
+
+// managePage works out what the manage page shows of each booking: its
+// calendar links and its Change menu (reschedule, cancel) or why not.
+func (h *widgetHandlers) managePage(c *gin.Context, v *widgetView, m *widget.Manage) *widgetManagePage {
+	token := m.Reservation.Group.Token
 	p := &widgetManagePage{
 		Active: m.Active(), New: c.Query("new") == "1",
 		AllICSURL: v.URL("/m/" + token + "/ics"),
@@ -94,31 +118,56 @@ func (h *widgetHandlers) showManage(c *gin.Context, v *widgetView, m *widget.Man
 	h.onlineBlock(c, v, m, p)
 	held := m.Reservation.Group.State != booking.GroupBooked
 	for _, it := range m.Items {
-		// Held bookings are not final: nothing to cancel or put in a
+		// Held bookings are not final: nothing to cancel, move or put in a
 		// calendar until the payment confirms them.
-		mi := widgetManageItem{ManageItem: it, CanCancel: it.CancelErr == nil && !held}
-		if it.CancelErr != nil && errors.Is(it.CancelErr, booking.ErrCutoffPassed) {
-			mi.CancelNote = bookingErrorText(v.L, it.CancelErr, 0)
+		id := strconv.FormatInt(it.Booking.ID, 10)
+		mi := widgetManageItem{ManageItem: it, CanCancel: it.CancelErr == nil && !held,
+			CanReschedule: it.RescheduleErr == nil && !held}
+		mi.Change = it.Booking.Active() && !held
+		if mi.Change && errors.Is(it.CancelErr, booking.ErrCutoffPassed) {
+			mi.CancelNote = v.L.T("widget_manage_cancel_until", map[string]any{"When": untilText(v, it.Event, m.Link.CancelCutoff())})
 		}
-		mi.ICSURL = v.URL("/m/" + token + "/ics/" + strconv.FormatInt(it.Booking.ID, 10))
-		mi.CancelURL = "/m/" + token + "/cancel"
+		if mi.Change && errors.Is(it.RescheduleErr, booking.ErrRescheduleCutoff) {
+			mi.RescheduleNote = v.L.T("widget_manage_reschedule_until", map[string]any{"When": untilText(v, it.Event, m.Link.RescheduleCutoff())})
+		}
+		mi.ICSURL = v.URL("/m/" + token + "/ics/" + id)
+		mi.CancelURL = v.URL("/m/" + token + "/cancel/" + id)
+		mi.RescheduleURL = v.URL("/m/" + token + "/move/" + id)
 		ci := m.Calendar(it.Booking.ID)[0]
 		mi.GoogleURL = widget.GoogleCalendarURL(widget.Summary(ci), it.Event.StartsAt, it.Event.EndsAt(),
 			h.calendarDescription(v, p.ManageURL)(ci), m.Cat.Location.Name+", "+m.Cat.Location.Address)
 		p.Items = append(p.Items, mi)
 	}
 	h.refundNotes(c, v, m, p)
-	v.Page, v.Title = p, v.L.T("widget_your_bookings")
-	h.render(c, status, "widget_manage", v)
+	return p
 }
 
-// cancel cancels one booking from the manage page and shows the page again.
+// whenText is an event's local date and time as a client reads it ("Tue 8
+// Dec 18:00").
+func whenText(v *widgetView, ev booking.Event) string {
+	lt := v.Cat.Local(ev.StartsAt)
+	return v.L.DateShort(lt) + " " + v.L.Clock(lt)
+}
+
+// untilText is when a cutoff before the event passed, as a client reads it.
+func untilText(v *widgetView, ev booking.Event, cutoff time.Duration) string {
+	lt := v.Cat.Local(ev.StartsAt.Add(-cutoff))
+	return v.L.DateShort(lt) + " " + v.L.Clock(lt)
+}
+
+// cancel cancels one booking from the manage page and shows the page
+// again. Only the confirmation page's form (confirm=1) cancels: any other
+// post asks first, so a stray or replayed click never cancels.
 func (h *widgetHandlers) cancel(c *gin.Context) {
 	m, v, ok := h.openManage(c)
 	if !ok {
 		return
 	}
 	id, _ := strconv.ParseInt(c.PostForm("booking"), 10, 64)
+	if c.PostForm("confirm") != "1" {
+		h.showCancelConfirm(c, v, m, id)
+		return
+	}
 	_, err := h.flow.Cancel(c.Request.Context(), m.Reservation.Group.Token, id, c.ClientIP())
 	if err != nil {
 		var code = http.StatusConflict

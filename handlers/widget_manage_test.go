@@ -45,22 +45,22 @@ func TestManageCancelRules(t *testing.T) {
 			t.Errorf("manage link not shown: %q", p.text(".gb-manage-link"))
 		}
 		// The other client's booking cannot be cancelled with this token.
-		otherID := e.get(other).doc.Find(`form.gb-cancel input[name=booking]`).AttrOr("value", "")
-		if r := e.post(manage+"/cancel", url.Values{"booking": {otherID}}); r.code != http.StatusNotFound {
+		otherID := manageBookingIDs(e.get(other))[0]
+		if r := e.post(manage+"/cancel", url.Values{"booking": {otherID}, "confirm": {"1"}}); r.code != http.StatusNotFound {
 			t.Errorf("cancel another group's booking: %d", r.code)
 		}
-		if r := e.post(manage+"/cancel", url.Values{"booking": {"abc"}}); r.code != http.StatusNotFound {
+		if r := e.post(manage+"/cancel", url.Values{"booking": {"abc"}, "confirm": {"1"}}); r.code != http.StatusNotFound {
 			t.Errorf("cancel booking=abc: %d", r.code)
 		}
 		// Inside the cutoff the Cancel button is gone and a post is refused.
 		e.f.Now = evs[0].StartsAt.Add(-time.Hour)
 		p = e.get(manage)
 		first := p.doc.Find(".gb-booking").First()
-		if first.Find("form.gb-cancel").Length() != 0 || !strings.Contains(first.Text(), "too late") {
+		if first.Find("a[data-gb-cancel]").Length() != 0 || !strings.Contains(first.Text(), "too late") {
 			t.Errorf("inside the cutoff: %q", strings.Join(strings.Fields(first.Text()), " "))
 		}
 		id := strings.TrimPrefix(first.AttrOr("id", ""), "booking-")
-		r := e.post(manage+"/cancel", url.Values{"booking": {id}})
+		r := e.post(manage+"/cancel", url.Values{"booking": {id}, "confirm": {"1"}})
 		if r.code != http.StatusConflict || !strings.Contains(r.text(".gb-alert--error"), "too late") {
 			t.Errorf("cancel after cutoff: %d %q", r.code, r.text(".gb-alert--error"))
 		}
@@ -80,7 +80,7 @@ func TestManageCancelRules(t *testing.T) {
 			t.Fatal(err)
 		}
 		e.f.Now = booktest.Now
-		if n := e.get(manage).doc.Find("form.gb-cancel").Length(); n != 0 {
+		if n := e.get(manage).doc.Find("a[data-gb-cancel]").Length(); n != 0 {
 			t.Errorf("%d cancel buttons with cancellation off", n)
 		}
 	})
@@ -114,9 +114,8 @@ func TestManageCalendarFiles(t *testing.T) {
 		}
 		uid, _ := events[0].Props.Text(ical.PropUID)
 		// Cancel the first; its own file now cancels it in the calendar.
-		p := e.get(manage)
-		id := p.doc.Find(`form.gb-cancel input[name=booking]`).First().AttrOr("value", "")
-		if r := e.post(manage+"/cancel", url.Values{"booking": {id}}); r.code != http.StatusSeeOther {
+		r, id := cancelVia(t, e, e.get(manage), 0)
+		if r.code != http.StatusSeeOther {
 			t.Fatalf("cancel: %d", r.code)
 		}
 		one := e.get(manage + "/ics/" + id)

@@ -123,8 +123,16 @@ func TestWidgetOnlineCheckout(t *testing.T) {
 		if !strings.Contains(m.body, `<noscript><meta http-equiv="refresh" content="5"></noscript>`) {
 			t.Error("no refresh without JavaScript")
 		}
-		if n := m.doc.Find("form.gb-cancel").Length(); n != 0 {
-			t.Errorf("%d cancel buttons on a held booking", n)
+		if n := m.doc.Find("[data-gb-change], a[data-gb-cancel]").Length(); n != 0 {
+			t.Errorf("%d Change menus on a held booking", n)
+		}
+		// Nor can the pages behind the menu be opened by hand.
+		held := manageBookingIDs(m)[0]
+		if r := e.get("/m/" + token + "/move/" + held); r.code != http.StatusConflict || !strings.Contains(r.text(".gb-alert--error"), "payment is confirmed") {
+			t.Errorf("reschedule page of a held booking: %d %q", r.code, r.text(".gb-alert--error"))
+		}
+		if r := e.get("/m/" + token + "/cancel/" + held); r.code != http.StatusConflict {
+			t.Errorf("cancel confirmation of a held booking: %d", r.code)
 		}
 		fake, _ := url.Parse(e.stripe.URL())
 		if csp := m.hdr.Get("Content-Security-Policy"); !strings.Contains(csp, "form-action 'self' "+stripeCheckoutOrigin+" http://"+fake.Host) {
@@ -160,7 +168,7 @@ func TestWidgetOnlineCheckout(t *testing.T) {
 		if n := done.doc.Find("[data-gb-poll], [data-gb-pay]").Length(); n != 0 {
 			t.Error("still polling or offering Pay after the payment")
 		}
-		if n := done.doc.Find("form.gb-cancel").Length(); n != 3 {
+		if n := done.doc.Find("a[data-gb-cancel]").Length(); n != 3 {
 			t.Errorf("%d cancel buttons, want 3", n)
 		}
 		res = e.group(token)
@@ -195,8 +203,7 @@ func TestWidgetOnlineCancelRefund(t *testing.T) {
 		if got := plain(m.doc.Find("[data-gb-refund-note]").First().Text()); got != "If you cancel, 7,000 HUF is refunded to your card." {
 			t.Errorf("refund note %q", got)
 		}
-		id := m.doc.Find("form.gb-cancel input[name=booking]").First().AttrOr("value", "")
-		r := e.post("/m/"+token+"/cancel", url.Values{"booking": {id}})
+		r, id := cancelVia(t, e.widgetEnv, m, 0)
 		if r.code != http.StatusSeeOther {
 			t.Fatalf("cancel: %d %s", r.code, r.body)
 		}
@@ -397,7 +404,7 @@ func TestWidgetOnlineExpired(t *testing.T) {
 		if m.text("h1") != "Booking not completed" || !strings.Contains(m.text("[data-gb-online-text]"), "seats were released") {
 			t.Errorf("expired page: %q %q", m.text("h1"), m.text("[data-gb-online-text]"))
 		}
-		if n := m.doc.Find("[data-gb-pay], [data-gb-poll], form.gb-cancel").Length(); n != 0 {
+		if n := m.doc.Find("[data-gb-pay], [data-gb-poll], [data-gb-change]").Length(); n != 0 {
 			t.Error("Pay, polling or Cancel on an expired booking")
 		}
 		if got := e.taken(&evs[0]); got != 0 {

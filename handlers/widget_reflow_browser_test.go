@@ -67,7 +67,8 @@ var reflowWidths = []int64{320, 160}
 // field, label and checkbox label is at least 44x44 CSS px (item 15).
 // The steps: the list (with filters), the event page filtered to Tuesdays
 // with a date ticked and 2 seats, the contact form with its errors, the
-// phone confirmation, the confirmation, and the not-found page. A
+// phone confirmation, the confirmation with a Change menu open, the
+// reschedule page, the cancel confirmation, and the not-found page. A
 // screenshot of each at 160 px goes to GROUPBOOK_TEST_ARTIFACTS.
 func TestWidgetReflowAndTapTargetsInBrowser(t *testing.T) {
 	u := newUXEnv(t, 3*time.Minute)
@@ -157,6 +158,20 @@ func TestWidgetReflowAndTapTargetsInBrowser(t *testing.T) {
 			chromedp.WaitVisible(chromedp.CSS(".gb-bookings")),
 		)
 		check(m.name, "confirmation")
+
+		// The Change menu open, the reschedule page and the cancel
+		// confirmation (issue 13).
+		b.frame(chromedp.Click(chromedp.CSS(`details[data-gb-change] > summary`)))
+		b.frame(chromedp.WaitVisible(chromedp.CSS(`a[data-gb-reschedule]`)))
+		check(m.name, "change-menu")
+		move := evalFrame[string](b, `document.querySelector('a[data-gb-reschedule]').href`)
+		cancel := evalFrame[string](b, `document.querySelector('a[data-gb-cancel]').href`)
+		b.host(chromedp.Navigate(move))
+		b.frame(chromedp.WaitVisible(chromedp.CSS(`button[data-gb-move-to]`)))
+		check(m.name, "reschedule")
+		b.host(chromedp.Navigate(cancel))
+		b.frame(chromedp.WaitVisible(chromedp.CSS(`form.gb-cancel button[type=submit]`)))
+		check(m.name, "cancel-confirm")
 
 		b.host(chromedp.Navigate(base + "/e/999999" + q("")))
 		b.frame(chromedp.WaitVisible(chromedp.CSS("h1")))

@@ -16,6 +16,9 @@ type ManageItem struct {
 	Member  booking.TeamMember
 	// CancelErr is why the client cannot cancel online (nil: they can).
 	CancelErr error
+	// RescheduleErr is why the client cannot move the booking online (nil:
+	// they can, to the targets RescheduleTargets lists).
+	RescheduleErr error
 }
 
 // Manage is everything the manage page shows for one group of bookings.
@@ -66,6 +69,7 @@ func (f *Flow) OpenManage(ctx context.Context, token string) (*Manage, error) {
 			l = link
 		}
 		it.CancelErr = booking.CanClientCancel(&b, ev, l, now)
+		it.RescheduleErr = booking.CanClientReschedule(&b, ev, l, now)
 		m.Items = append(m.Items, it)
 	}
 	for _, b := range res.Bookings {
@@ -127,4 +131,25 @@ func (m *Manage) Calendar(id int64) []CalendarItem {
 // client's address, for the SMS limits.
 func (f *Flow) Cancel(ctx context.Context, token string, bookingID int64, ip string) (*booking.Booking, error) {
 	return f.Store.CancelByClient(ctx, token, bookingID, ip)
+}
+
+// Item returns the group's booking with the given id (false: the group has
+// no such booking, so an id from the browser names someone else's).
+func (m *Manage) Item(id int64) (ManageItem, bool) {
+	for _, it := range m.Items {
+		if it.Booking.ID == id {
+			return it, true
+		}
+	}
+	return ManageItem{}, false
+}
+
+// RescheduleTargets lists the events the token's booking can move to.
+func (f *Flow) RescheduleTargets(ctx context.Context, token string, bookingID int64, limit int) ([]booking.Event, error) {
+	return f.Store.RescheduleTargets(ctx, token, bookingID, f.Now(), limit)
+}
+
+// Reschedule moves one booking of the token's group to another event.
+func (f *Flow) Reschedule(ctx context.Context, req booking.RescheduleRequest) (*booking.Reschedule, error) {
+	return f.Store.RescheduleByClient(ctx, req)
 }
