@@ -27,9 +27,8 @@ func (h *widgetHandlers) cancelConfirm(c *gin.Context) {
 	if !ok {
 		return
 	}
-	id, err := strconv.ParseInt(c.Param("booking"), 10, 64)
-	if err != nil || id <= 0 {
-		h.notFound(c)
+	id, ok := h.bookingParam(c)
+	if !ok {
 		return
 	}
 	h.showCancelConfirm(c, v, m, id)

@@ -17,9 +17,8 @@ func (h *widgetHandlers) icsAll(c *gin.Context) { h.ics(c, 0) }
 // icsOne serves one booking's .ics; a cancelled booking's file cancels it
 // in the calendar it was imported into.
 func (h *widgetHandlers) icsOne(c *gin.Context) {
-	id, err := strconv.ParseInt(c.Param("booking"), 10, 64)
-	if err != nil || id <= 0 {
-		h.notFound(c)
+	id, ok := h.bookingParam(c)
+	if !ok {
 		return
 	}
 	h.ics(c, id)

@@ -58,6 +58,17 @@ func (h *widgetHandlers) openManage(c *gin.Context) (*widget.Manage, *widgetView
 	return m, h.newWidgetView(c, m.Link, m.Cat), true
 }
 
+// bookingParam reads the :booking id of a manage-page route, answering
+// 404 itself for anything that is not a positive number.
+func (h *widgetHandlers) bookingParam(c *gin.Context) (int64, bool) {
+	id, err := strconv.ParseInt(c.Param("booking"), 10, 64)
+	if err != nil || id <= 0 {
+		h.notFound(c)
+		return 0, false
+	}
+	return id, true
+}
+
 // manage is the confirmation page and the client's way back to their
 // bookings later, opened by the unguessable token in the link they got.
 func (h *widgetHandlers) manage(c *gin.Context) {

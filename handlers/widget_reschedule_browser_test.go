@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"groupbook/booking"
 )
 
 // TestWidgetRescheduleInBrowser: issue 13. Embedded in a studio's page, a
@@ -35,22 +37,7 @@ func TestWidgetRescheduleInBrowser(t *testing.T) {
 	b.attachFrame(widgetOrigin + "/w/sunrise?")
 	b.frame(chromedp.WaitVisible(chromedp.CSS(".gb-events a")))
 
-	// Book the first Tuesday and the next one.
-	b.frame(chromedp.Click(chromedp.CSS(fmt.Sprintf(`.gb-events a[href*="/w/sunrise/e/%d?"], .gb-events a[href$="/w/sunrise/e/%d"]`, tue.ID, tue.ID))))
-	b.waitFor(b.frameCtx, "the event page", eventPageShownJS)
-	b.frame(chromedp.Click(chromedp.CSS(`input[name=also][value="` + idString(tue2.ID) + `"]`)))
-	b.frame(chromedp.Click(chromedp.CSS(`form.gb-select > button[type=submit]:not([name])`)))
-	b.waitFor(b.frameCtx, "the contact step", `!!document.getElementById('gb-first_name')`)
-	b.frame(
-		chromedp.SendKeys(chromedp.ID("gb-first_name"), "Anna"),
-		chromedp.SendKeys(chromedp.ID("gb-last_name"), "Kovács"),
-		chromedp.SendKeys(chromedp.ID("gb-phone"), "+36 20 123 4567"),
-		chromedp.Click(chromedp.CSS(`form.gb-contact button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS(".gb-bookings")),
-	)
-	if n := evalFrame[int](b, `document.querySelectorAll('li.gb-booking').length`); n != 2 {
-		t.Fatalf("%d bookings on the confirmation page, want 2", n)
-	}
+	bookTwoInFrame(b, tue, tue2)
 	b.snap("reschedule-booked")
 
 	// Change → Reschedule on the first booking; the dates by day; Thursday.
@@ -87,6 +74,28 @@ func TestWidgetRescheduleInBrowser(t *testing.T) {
 	// The database: seats moved.
 	if u.taken(&tue) != 0 || u.taken(&thu) != 1 || u.taken(&tue2) != 1 {
 		t.Errorf("seats: %d on the first Tuesday, %d on Thursday, %d on the second Tuesday", u.taken(&tue), u.taken(&thu), u.taken(&tue2))
+	}
+}
+
+// bookTwoInFrame books two dates of one class in the framed widget, as a
+// client does: the first date's page, the second ticked in Book another,
+// the contact step (no code asked), the confirmation page with both.
+func bookTwoInFrame(b *browserRun, first, second booking.Event) {
+	b.t.Helper()
+	b.frame(chromedp.Click(chromedp.CSS(fmt.Sprintf(`.gb-events a[href*="/w/sunrise/e/%d?"], .gb-events a[href$="/w/sunrise/e/%d"]`, first.ID, first.ID))))
+	b.waitFor(b.frameCtx, "the event page", eventPageShownJS)
+	b.frame(chromedp.Click(chromedp.CSS(`input[name=also][value="` + idString(second.ID) + `"]`)))
+	b.frame(chromedp.Click(chromedp.CSS(`form.gb-select > button[type=submit]:not([name])`)))
+	b.waitFor(b.frameCtx, "the contact step", `!!document.getElementById('gb-first_name')`)
+	b.frame(
+		chromedp.SendKeys(chromedp.ID("gb-first_name"), "Anna"),
+		chromedp.SendKeys(chromedp.ID("gb-last_name"), "Kovács"),
+		chromedp.SendKeys(chromedp.ID("gb-phone"), "+36 20 123 4567"),
+		chromedp.Click(chromedp.CSS(`form.gb-contact button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(".gb-bookings")),
+	)
+	if n := evalFrame[int](b, `document.querySelectorAll('li.gb-booking').length`); n != 2 {
+		b.t.Fatalf("%d bookings on the confirmation page, want 2", n)
 	}
 }
 
