@@ -23,11 +23,7 @@ type widgetCancelPage struct {
 
 // cancelConfirm is the Change menu's Cancel link: the confirmation page.
 func (h *widgetHandlers) cancelConfirm(c *gin.Context) {
-	m, v, ok := h.openManage(c)
-	if !ok {
-		return
-	}
-	id, ok := h.bookingParam(c)
+	m, v, id, ok := h.openManageBooking(c)
 	if !ok {
 		return
 	}

@@ -69,6 +69,18 @@ func (h *widgetHandlers) bookingParam(c *gin.Context) (int64, bool) {
 	return id, true
 }
 
+// openManageBooking is openManage for the routes about one booking of the
+// group (/m/:token/…/:booking); whether the id is the group's is the
+// caller's check.
+func (h *widgetHandlers) openManageBooking(c *gin.Context) (*widget.Manage, *widgetView, int64, bool) {
+	id, ok := h.bookingParam(c)
+	if !ok {
+		return nil, nil, 0, false
+	}
+	m, v, ok := h.openManage(c)
+	return m, v, id, ok
+}
+
 // manage is the confirmation page and the client's way back to their
 // bookings later, opened by the unguessable token in the link they got.
 func (h *widgetHandlers) manage(c *gin.Context) {

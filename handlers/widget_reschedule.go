@@ -82,11 +82,7 @@ type rescheduleTarget struct {
 // reschedulePage is the Change menu's Reschedule: the dates this booking
 // can move to.
 func (h *widgetHandlers) reschedulePage(c *gin.Context) {
-	m, v, ok := h.openManage(c)
-	if !ok {
-		return
-	}
-	id, ok := h.bookingParam(c)
+	m, v, id, ok := h.openManageBooking(c)
 	if !ok {
 		return
 	}
