@@ -82,6 +82,18 @@ func queueStaffNotice(ctx context.Context, w *outboxWriter, kind string, client 
 // queueStaffCancelled is queueStaffNotice for one booking a client
 // cancelled, for the cancel path, which has no writer of its own.
 func queueStaffCancelled(ctx context.Context, tx bun.Tx, b *Booking, ev *Event, now time.Time) error {
+	return queueStaffOne(ctx, tx, MsgStaffCancelled, b, ev, nil, now)
+}
+
+// queueStaffMoved tells staff a client moved booking b from one event to
+// another online; b is already in `to`.
+func queueStaffMoved(ctx context.Context, tx bun.Tx, b *Booking, from, to *Event, now time.Time) error {
+	return queueStaffOne(ctx, tx, MsgStaffMoved, b, to, from, now)
+}
+
+// queueStaffOne is queueStaffNotice for one booking of event ev; was, when
+// set, is the event the booking left (its line then names the old time).
+func queueStaffOne(ctx context.Context, tx bun.Tx, kind string, b *Booking, ev, was *Event, now time.Time) error {
 	loc := new(Location)
 	if err := tx.NewSelect().Model(loc).Where("id = ?", b.LocationID).Scan(ctx); err != nil {
 		return notFound(err, "location", b.LocationID)
@@ -96,7 +108,24 @@ func queueStaffCancelled(ctx context.Context, tx bun.Tx, b *Booking, ev *Event, 
 	if err := tx.NewSelect().Model(cl).Where("id = ?", b.ClientID).Scan(ctx); err != nil {
 		return fmt.Errorf("client %d: %w", b.ClientID, err)
 	}
-	return queueStaffNotice(ctx, w, MsgStaffCancelled, cl, []Booking{*b}, map[int64]*Event{ev.ID: ev})
+	if was == nil {
+		return queueStaffNotice(ctx, w, kind, cl, []Booking{*b}, map[int64]*Event{ev.ID: ev})
+	}
+	it, err := w.item(ctx, b, ev)
+	if err != nil {
+		return err
+	}
+	old := was.StartsAt.UTC()
+	it.From = &old
+	if was.TeamMemberID != ev.TeamMemberID {
+		names, err := memberNames(ctx, tx, was.TeamMemberID, ev.TeamMemberID)
+		if err != nil {
+			return err
+		}
+		it.Member, it.FromMember = names[ev.TeamMemberID], names[was.TeamMemberID]
+	}
+	p := MessagePayload{Staff: &MessageStaff{Client: staffClientName(cl), Phone: cl.Phone, EventID: ev.ID}, Items: []MessageItem{it}}
+	return queueStaffRows(ctx, tx, loc, kind, b.GroupID, b.ID, p, now)
 }
 
 // staffEvents gives the plain events of a booking's locked events.

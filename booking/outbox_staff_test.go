@@ -134,3 +134,52 @@ func TestStaffNoticeBesideClientMessages(t *testing.T) {
 		}
 	})
 }
+
+// TestStaffNoticeReschedule: a client's own reschedule e-mails staff once
+// per address, the line at the new time with the old one beside it and the
+// button on the new event; a staff move sends none, and nothing goes with
+// the setting off.
+func TestStaffNoticeReschedule(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		f := booktest.Seed(t, db)
+		staffUser(t, f, "olga@sunrise.example")
+		waitSettings(t, f, false, true)
+		evs := f.YogaEvents(t, 4, 10)
+		res, err := f.Store.Reserve(ctx, req(f, 1, 1, evs[0]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := res.Bookings[0]
+		if _, err := f.Store.RescheduleByClient(ctx, booking.RescheduleRequest{Token: res.Group.Token, BookingID: b.ID,
+			FromEventID: evs[0].ID, ToEventID: evs[1].ID, ClientIP: "203.0.113.9"}); err != nil {
+			t.Fatal(err)
+		}
+		rows, ps := staffRows(t, db, booking.MsgStaffMoved)
+		if len(rows) != 1 || rows[0].Email != "olga@sunrise.example" || rows[0].BookingID != b.ID || rows[0].GroupID != res.Group.ID {
+			t.Fatalf("staff moved rows %+v", rows)
+		}
+		p := ps[0]
+		if p.Staff == nil || p.Staff.Client != "Anna Kovács" || p.Staff.EventID != evs[1].ID || len(p.Items) != 1 ||
+			!p.Items[0].Start.Equal(evs[1].StartsAt) || p.Items[0].From == nil || !p.Items[0].From.Equal(evs[0].StartsAt) {
+			t.Fatalf("staff moved payload %+v %+v", p, p.Staff)
+		}
+
+		// Staff move it back: staff are not told of their own change.
+		if _, err := f.Store.MoveBooking(ctx, b.ID, evs[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		// Off: the client's next move tells no one on the staff.
+		waitSettings(t, f, false, false)
+		if _, err := f.Store.RescheduleByClient(ctx, booking.RescheduleRequest{Token: res.Group.Token, BookingID: b.ID,
+			FromEventID: evs[0].ID, ToEventID: evs[2].ID}); err != nil {
+			t.Fatal(err)
+		}
+		if rows, _ := staffRows(t, db, booking.MsgStaffMoved); len(rows) != 1 {
+			t.Fatalf("%d staff moved rows, want still 1", len(rows))
+		}
+		if problems := booktest.Invariant(t, db); len(problems) > 0 {
+			t.Fatal(problems)
+		}
+	})
+}

@@ -62,6 +62,9 @@ func (s *Store) rescheduleByClient(ctx context.Context, req RescheduleRequest) (
 		if err := s.move(ctx, tx, b, from, to, origin); err != nil {
 			return err
 		}
+		if err := queueStaffMoved(ctx, tx, b, from, to, now); err != nil {
+			return err
+		}
 		// The events as they are now, for the caller's page.
 		from.SeatsTaken -= b.Seats
 		to.SeatsTaken += b.Seats

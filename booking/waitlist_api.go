@@ -217,6 +217,9 @@ const (
 	// booking or cancellation made online.
 	MsgStaffBooked    = "staff_booked"
 	MsgStaffCancelled = "staff_cancelled"
+	// MsgStaffMoved tells staff a client rescheduled a booking online
+	// (issue 13): the line is the new time, with the old one beside it.
+	MsgStaffMoved = "staff_moved"
 	// MsgStaffMinWarning warns staff that an event is below its minimum at
 	// its decision time (the location does not cancel automatically).
 	MsgStaffMinWarning = "staff_min_warning"

@@ -161,7 +161,7 @@ func calendarHost(baseURL string) string {
 	return u.Hostname()
 }
 
-// renderStaffEmail tells staff about an online booking or cancellation,
+// renderStaffEmail tells staff about an online booking, cancellation or move,
 // or warns that an event is below its minimum; the button opens the event
 // window.
 func renderStaffEmail(b *locales.Bundle, baseURL string, m *booking.OutboxMessage) (*Email, error) {
@@ -189,7 +189,7 @@ func renderStaffEmail(b *locales.Bundle, baseURL string, m *booking.OutboxMessag
 	}
 	body := mailBody{Lang: m.Lang, Lines: c.lines(), Footer: l.T("mail_footer_staff", data)}
 	switch m.Kind {
-	case booking.MsgStaffBooked, booking.MsgStaffCancelled:
+	case booking.MsgStaffBooked, booking.MsgStaffCancelled, booking.MsgStaffMoved:
 		body.Paragraphs = []string{l.T("mail_lead_"+m.Kind, data)}
 	case booking.MsgStaffMinWarning:
 		body.Paragraphs = []string{l.T("mail_lead_staff_min_warning", data), l.T("mail_staff_min_counts", data)}

@@ -102,7 +102,7 @@ func TestRenderEmailEveryKind(t *testing.T) {
 		for k, v := range waitCases(t, lang) {
 			cases[k] = v
 		}
-		for _, kind := range []string{booking.MsgStaffBooked, booking.MsgStaffCancelled, booking.MsgStaffMinWarning} {
+		for _, kind := range []string{booking.MsgStaffBooked, booking.MsgStaffCancelled, booking.MsgStaffMoved, booking.MsgStaffMinWarning} {
 			cases[kind] = outboxMessage(t, kind, lang, booking.MessagePayload{Items: items(1, 2), Staff: staff})
 		}
 		cases["refunded"] = outboxMessage(t, booking.SMSRefunded, lang, booking.MessagePayload{Token: renderToken, Refund: &booking.MessageRefund{AmountMinor: 350000, Currency: "HUF"}})
@@ -121,7 +121,7 @@ func TestRenderEmailEveryKind(t *testing.T) {
 			if strings.Contains(e.Text, "mail_") || strings.Contains(e.HTML, "mail_") || strings.Contains(e.Text, "sms_") {
 				t.Errorf("%s %s: message id in the text\n%s", lang, name, e.Text)
 			}
-			if name == booking.MsgStaffBooked || name == booking.MsgStaffCancelled {
+			if name == booking.MsgStaffBooked || name == booking.MsgStaffCancelled || name == booking.MsgStaffMoved {
 				// The client's name is escaped in HTML, as typed in text.
 				if !strings.Contains(e.Text, "Anna <Kovács> (+36 20 123 4567)") || strings.Contains(e.HTML, "<Kovács>") || !strings.Contains(e.HTML, "/admin/events/42") {
 					t.Errorf("%s %s: staff e-mail\n%s\n%s", lang, name, e.Text, e.HTML)
