@@ -29,6 +29,7 @@ var (
 	ErrLinkDisabled       = errors.New("widget link is disabled")
 	ErrInvalid            = errors.New("invalid input")
 	ErrConflict           = errors.New("changed by someone else meanwhile, try again")
+	ErrLastOwner          = errors.New("the last active owner cannot be deactivated or demoted")
 )
 
 // EventProblem is why one event of a reservation could not be booked.

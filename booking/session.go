@@ -62,7 +62,9 @@ func (s *Store) SessionUser(ctx context.Context, token string) (*Session, *User,
 		return nil, nil, notFound(err, "session", "(hidden)")
 	}
 	u := new(User)
-	if err := s.db.NewSelect().Model(u).Where("id = ?", sess.UserID).Scan(ctx); err != nil {
+	// An inactive user's session stops working on its next request, even
+	// if ending it at deactivation raced with a sign-in.
+	if err := s.db.NewSelect().Model(u).Where("id = ? AND active", sess.UserID).Scan(ctx); err != nil {
 		return nil, nil, notFound(err, "session user", sess.UserID)
 	}
 	if now.Sub(sess.LastSeenAt) > time.Minute {

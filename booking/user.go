@@ -34,8 +34,11 @@ type User struct {
 	Role         Role   `bun:"role"`
 	// DeskClientMessages is the add-client panel's "send the client an
 	// SMS" box as this user last left it.
-	DeskClientMessages bool      `bun:"desk_client_messages,default:true"`
-	CreatedAt          time.Time `bun:"created_at"`
+	DeskClientMessages bool `bun:"desk_client_messages,default:true"`
+	// Active is false once an owner took the user's access away: they
+	// can no longer sign in, and their sessions were ended.
+	Active    bool      `bun:"active,default:true"`
+	CreatedAt time.Time `bun:"created_at"`
 }
 
 // CreateUser stores a user with a bcrypt hash of the password.
@@ -44,12 +47,7 @@ func (s *Store) CreateUser(ctx context.Context, email, name, password string, ro
 	c := newChecker()
 	c.email("email", email, true)
 	c.text("name", name, false, MaxNameLen)
-	if len(password) < MinPasswordLen {
-		c.add("password", MsgPasswordTooShort)
-	} else if len(password) > 72 {
-		// bcrypt ignores bytes past 72; refuse rather than silently truncate.
-		c.add("password", MsgTooLong)
-	}
+	checkPassword(c, "password", password)
 	if role != RoleOwner && role != RoleStaff {
 		c.add("role", MsgOutOfRange)
 	}
@@ -60,7 +58,7 @@ func (s *Store) CreateUser(ctx context.Context, email, name, password string, ro
 	if err != nil {
 		return nil, fmt.Errorf("hash password: %w", err)
 	}
-	u := &User{Email: email, Name: strings.TrimSpace(name), PasswordHash: string(hash), Role: role, CreatedAt: s.now()}
+	u := &User{Email: email, Name: strings.TrimSpace(name), PasswordHash: string(hash), Role: role, Active: true, CreatedAt: s.now()}
 	defer s.writeTurn(ctx)()
 	if _, err := s.db.NewInsert().Model(u).Exec(ctx); err != nil {
 		if isUniqueViolation(err) {
@@ -81,7 +79,9 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (*User
 	if err != nil {
 		hash = dummyHash(s.passwordCost())
 	}
-	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || err != nil {
+	// An inactive user is refused like a wrong password, after the same
+	// comparison, so the page does not tell who has an account.
+	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || err != nil || !u.Active {
 		return nil, fmt.Errorf("sign in: %w", ErrNotFound)
 	}
 	return u, nil

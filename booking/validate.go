@@ -38,6 +38,9 @@ const (
 	MsgEmailTaken       = "error_email_taken"
 	MsgPasswordTooShort = "error_password_too_short"
 	MsgInvalidText      = "error_invalid_text"
+	MsgWrongPassword    = "error_wrong_password"
+	MsgPasswordMismatch = "error_password_mismatch"
+	MsgLastOwner        = "error_last_owner"
 )
 
 // Languages the product is translated into; the first is the fallback.
