@@ -47,6 +47,7 @@ func addAdminRoutes(r *gin.Engine, d Deps) {
 	h.registerEvents(staff)
 	h.registerClients(staff)
 	h.registerClientPasses(staff)
+	h.registerAccount(staff)
 	h.registerSettings(owner)
 	h.registerPassTypes(owner)
 	h.registerLinks(owner)

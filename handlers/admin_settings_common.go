@@ -19,6 +19,12 @@ var settingsDone = map[string]string{
 	"archived":   "admin_settings_done_archived",
 	"restored":   "admin_settings_done_restored",
 	"signed_out": "admin_users_done_signed_out",
+	// Accounts (issue 14).
+	"password_changed": "admin_account_done_password",
+	"password_set":     "admin_users_done_password",
+	"activated":        "admin_users_done_activated",
+	"deactivated":      "admin_users_done_deactivated",
+	"role":             "admin_users_done_role",
 }
 
 // settingsView is the admin view of a settings or users page, with the
