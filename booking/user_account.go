@@ -157,4 +157,3 @@ func IsLastOwner(users []User, id int64) bool {
 	}
 	return self && n == 1
 }
-
