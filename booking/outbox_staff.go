@@ -17,9 +17,10 @@ import (
 // location's admin), so everyone who signs in works there.
 
 // staffEmails lists the addresses staff messages go to, in a stable order.
+// A deactivated user has left the studio: they hear nothing more.
 func staffEmails(ctx context.Context, db bun.IDB) ([]string, error) {
 	var out []string
-	if err := db.NewSelect().Model((*User)(nil)).Column("email").Where("email <> ''").Order("id").Scan(ctx, &out); err != nil {
+	if err := db.NewSelect().Model((*User)(nil)).Column("email").Where("email <> '' AND active").Order("id").Scan(ctx, &out); err != nil {
 		return nil, fmt.Errorf("staff e-mails: %w", err)
 	}
 	return out, nil

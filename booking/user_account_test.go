@@ -192,3 +192,25 @@ func TestLastOwner(t *testing.T) {
 		}
 	})
 }
+
+// TestStaffNoticesSkipInactive: a deactivated user gets no staff e-mails.
+func TestStaffNoticesSkipInactive(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		f := booktest.Seed(t, db)
+		staffUser(t, f, "olga@sunrise.example")
+		gone := accountUser(t, f.Store, "sam@sunrise.example", booking.RoleStaff)
+		if err := f.Store.SetActive(ctx, gone.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		waitSettings(t, f, false, true)
+		evs := f.YogaEvents(t, 1, 10)
+		if _, err := f.Store.Reserve(ctx, req(f, 1, 1, evs[0])); err != nil {
+			t.Fatal(err)
+		}
+		rows, _ := staffRows(t, db, booking.MsgStaffBooked)
+		if len(rows) != 1 || rows[0].Email != "olga@sunrise.example" {
+			t.Fatalf("staff rows %+v", rows)
+		}
+	})
+}
