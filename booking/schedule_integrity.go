@@ -3,6 +3,7 @@ package booking
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/uptrace/bun"
 )
@@ -50,4 +51,47 @@ func (s *Store) checkMemberRuns(ctx context.Context, locationID, serviceID, memb
 		c.add("team_member_id", MsgMemberNotService)
 	}
 	return nil
+}
+
+// MaxListedClashes bounds the clashes MemberClashes returns: the form lists
+// these and says how many more there are.
+const MaxListedClashes = 10
+
+// Clashes is what MemberClashes found: the first MaxListedClashes clashing
+// events in time order, and how many clash in all.
+type Clashes struct {
+	Events []Event
+	Total  int
+}
+
+// MemberClashes returns the live events of the location's team member whose
+// time overlaps [start, end), leaving out excludeEventIDs (the events being
+// edited). Events that only touch (one ends as the other starts) do not
+// clash. An event's end is its start plus its duration; as no event lasts
+// more than a day (applyDefaults), only events starting in the day before
+// end can overlap, so the database narrows to those and the exact test is
+// done here, alike on both databases.
+func (s *Store) MemberClashes(ctx context.Context, locationID, memberID int64, start, end time.Time, excludeEventIDs []int64) (*Clashes, error) {
+	var evs []Event
+	q := s.db.NewSelect().Model(&evs).
+		Where("location_id = ? AND team_member_id = ? AND deleted_at IS NULL", locationID, memberID).
+		Where("starts_at < ? AND starts_at > ?", end.UTC(), start.UTC().Add(-24*time.Hour)).
+		Order("starts_at", "id")
+	if len(excludeEventIDs) > 0 {
+		q = q.Where("id NOT IN (?)", bun.List(excludeEventIDs))
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, fmt.Errorf("clashes of member %d: %w", memberID, err)
+	}
+	out := &Clashes{}
+	for _, ev := range evs {
+		if !ev.StartsAt.Add(time.Duration(ev.DurationMin) * time.Minute).After(start) {
+			continue
+		}
+		out.Total++
+		if len(out.Events) < MaxListedClashes {
+			out.Events = append(out.Events, ev)
+		}
+	}
+	return out, nil
 }

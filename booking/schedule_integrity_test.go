@@ -137,3 +137,75 @@ func TestAnyMemberAnyServiceOverride(t *testing.T) {
 		}
 	})
 }
+
+func TestMemberClashes(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		f := booktest.Seed(t, db)
+		zone := f.Location.Zone()
+		at := func(d, h, m int) time.Time { return time.Date(2026, 3, d, h, m, 0, 0, zone) }
+		ids := func(c *booking.Clashes) []int64 {
+			var out []int64
+			for _, ev := range c.Events {
+				out = append(out, ev.ID)
+			}
+			return out
+		}
+		clash := func(name string, start, end time.Time, exclude []int64, want ...int64) {
+			t.Helper()
+			got, err := f.Store.MemberClashes(ctx, f.Location.ID, f.Sofie.ID, start, end, exclude)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Total != len(want) || len(got.Events) != len(want) {
+				t.Errorf("%s: clashes %v (total %d), want %v", name, ids(got), got.Total, want)
+				return
+			}
+			for i, ev := range got.Events {
+				if ev.ID != want[i] {
+					t.Errorf("%s: clashes %v, want %v", name, ids(got), want)
+				}
+			}
+		}
+		ten := f.Event(t, f.Yoga, f.Sofie, at(10, 10, 0), 10) // 10:00-11:00
+		clash("same time", at(10, 10, 0), at(10, 11, 0), nil, ten.ID)
+		clash("overlapping the end", at(10, 10, 30), at(10, 11, 30), nil, ten.ID)
+		clash("inside", at(10, 10, 15), at(10, 10, 45), nil, ten.ID)
+		clash("ends right as it starts", at(10, 9, 0), at(10, 10, 0), nil)
+		clash("starts right as it ends", at(10, 11, 0), at(10, 12, 0), nil)
+		clash("the event itself, edited", at(10, 10, 30), at(10, 11, 30), []int64{ten.ID})
+		// Another member's events never clash with Sofie's.
+		f.Event(t, f.Pilates, f.Marton, at(11, 10, 0), 8)
+		clash("another member", at(11, 10, 0), at(11, 11, 0), nil)
+		// Time order; a deleted event is ignored.
+		nine := f.Event(t, f.Yoga, f.Sofie, at(10, 9, 30), 10)
+		clash("two", at(10, 9, 45), at(10, 10, 15), nil, nine.ID, ten.ID)
+		if _, err := f.Store.DeleteEvent(ctx, nine.ID); err != nil {
+			t.Fatal(err)
+		}
+		clash("deleted ignored", at(10, 9, 45), at(10, 10, 15), nil, ten.ID)
+
+		// DST: Budapest skips 02:00-03:00 on 29 March. A 90-minute event
+		// from 01:30 ends at 04:00 summer time, so it clashes with 03:00-03:30
+		// (on the wall clock it would seem to end at 03:00).
+		night := f.Event(t, f.Yoga, f.Sofie, at(29, 1, 30), 10)
+		ninety := 90
+		if _, err := f.Store.UpdateEvent(ctx, night.ID, booking.EventInput{TeamMemberID: f.Sofie.ID, StartsAt: night.StartsAt, DurationMin: &ninety}); err != nil {
+			t.Fatal(err)
+		}
+		clash("DST night", at(29, 3, 0), at(29, 3, 30), nil, night.ID)
+		clash("DST after", at(29, 4, 0), at(29, 5, 0), nil)
+
+		// Many: at most MaxListedClashes listed, all counted.
+		for i := range booking.MaxListedClashes + 2 {
+			f.Event(t, f.Yoga, f.Sofie, at(20, 8, 0).Add(time.Duration(i)*time.Minute), 10)
+		}
+		got, err := f.Store.MemberClashes(ctx, f.Location.ID, f.Sofie.ID, at(20, 8, 0), at(20, 9, 0), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Total != booking.MaxListedClashes+2 || len(got.Events) != booking.MaxListedClashes {
+			t.Errorf("many: %d listed, total %d", len(got.Events), got.Total)
+		}
+	})
+}
