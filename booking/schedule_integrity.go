@@ -95,3 +95,31 @@ func (s *Store) MemberClashes(ctx context.Context, locationID, memberID int64, s
 	}
 	return out, nil
 }
+
+// PlannedClashes is MemberClashes for events of durMin minutes at each of
+// starts (one event, or every date of a series): the clashes of all of them,
+// each clashing event once, at most MaxListedClashes listed.
+func (s *Store) PlannedClashes(ctx context.Context, locationID, memberID int64, starts []time.Time, durMin int, excludeEventIDs []int64) (*Clashes, error) {
+	out := &Clashes{}
+	seen := make(map[int64]bool)
+	for _, st := range starts {
+		c, err := s.MemberClashes(ctx, locationID, memberID, st, st.Add(time.Duration(durMin)*time.Minute), excludeEventIDs)
+		if err != nil {
+			return nil, err
+		}
+		for _, ev := range c.Events {
+			if !seen[ev.ID] {
+				seen[ev.ID] = true
+				if len(out.Events) < MaxListedClashes {
+					out.Events = append(out.Events, ev)
+				}
+			}
+		}
+		// Events past the listed ones are counted, not named: they are
+		// not kept to dedupe, which only matters for events longer than
+		// a week's gap between two dates of a series (never: a day at most).
+		out.Total += c.Total - len(c.Events)
+	}
+	out.Total += len(seen)
+	return out, nil
+}
