@@ -115,9 +115,9 @@ func (s *Store) PlannedClashes(ctx context.Context, locationID, memberID int64, 
 				}
 			}
 		}
-		// Events past the listed ones are counted, not named: they are
-		// not kept to dedupe, which only matters for events longer than
-		// a week's gap between two dates of a series (never: a day at most).
+		// Clashes past the ten MemberClashes names are only counted, so
+		// they cannot be deduplicated; that needs one event clashing with
+		// two dates past the first ten clashes, rare enough for a count.
 		out.Total += c.Total - len(c.Events)
 	}
 	out.Total += len(seen)

@@ -209,3 +209,30 @@ func TestMemberClashes(t *testing.T) {
 		}
 	})
 }
+
+// PlannedClashes: every date of a series is checked; an event clashing with
+// two dates is named once.
+func TestPlannedClashes(t *testing.T) {
+	booktest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		f := booktest.Seed(t, db)
+		zone := f.Location.Zone()
+		long := f.Event(t, f.Yoga, f.Sofie, time.Date(2026, 3, 10, 8, 0, 0, 0, zone), 10)
+		tenHours := 600 // 08:00-18:00
+		if _, err := f.Store.UpdateEvent(ctx, long.ID, booking.EventInput{TeamMemberID: f.Sofie.ID, StartsAt: long.StartsAt, DurationMin: &tenHours}); err != nil {
+			t.Fatal(err)
+		}
+		later := f.Event(t, f.Yoga, f.Sofie, time.Date(2026, 3, 17, 9, 0, 0, 0, zone), 10)
+		starts := []time.Time{
+			time.Date(2026, 3, 10, 9, 0, 0, 0, zone), time.Date(2026, 3, 10, 12, 0, 0, 0, zone),
+			time.Date(2026, 3, 17, 9, 30, 0, 0, zone), time.Date(2026, 3, 24, 9, 0, 0, 0, zone),
+		}
+		got, err := f.Store.PlannedClashes(ctx, f.Location.ID, f.Sofie.ID, starts, 60, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Total != 2 || len(got.Events) != 2 || got.Events[0].ID != long.ID || got.Events[1].ID != later.ID {
+			t.Errorf("clashes: total %d, %+v", got.Total, got.Events)
+		}
+	})
+}
