@@ -119,6 +119,12 @@ func TestAdminScheduleOverlap(t *testing.T) {
 		if n := schedEventCount(e); n != 1 {
 			t.Fatalf("warned create wrote: %d events", n)
 		}
+		// Through htmx the 409 is the alerts and the form, its URL kept
+		// out of history, like a refusal.
+		hx := c.post("/admin/schedule/new", one, "HX-Request", "true")
+		if hx.code != http.StatusConflict || hx.hdr.Get("HX-Push-Url") != "false" || strings.Contains(hx.body, "<html") || hx.doc.Find("#gb-confirm_overlap").Length() != 1 {
+			t.Errorf("htmx 409: %d, push %q", hx.code, hx.hdr.Get("HX-Push-Url"))
+		}
 		// The first form has no box.
 		if c.get("/admin/schedule/new").doc.Find(`input[name=confirm_overlap]`).Length() != 0 {
 			t.Error("Save anyway on a fresh form")
