@@ -72,6 +72,9 @@ func applyDefaults(svc *Service, dur, capacity *int, c *checker) (int, int) {
 func (s *Store) CreateEvent(ctx context.Context, locationID int64, in EventInput) (*Event, error) {
 	c := newChecker()
 	svc, _ := s.checkServiceMember(ctx, s.db, locationID, in.ServiceID, in.TeamMemberID, c)
+	if err := s.checkMemberRuns(ctx, locationID, in.ServiceID, in.TeamMemberID, c); err != nil {
+		return nil, err
+	}
 	dur, capacity := applyDefaults(svc, in.DurationMin, in.Capacity, c)
 	c.color("color", in.Color)
 	c.text("category", in.Category, false, MaxNameLen)
@@ -129,6 +132,11 @@ func (s *Store) editEvent(ctx context.Context, id int64, in EventInput) (*EventE
 	c := newChecker()
 	in.ServiceID = ev.ServiceID // an event's service is fixed: its bookings were made for it
 	svc, _ := s.checkServiceMember(ctx, s.db, ev.LocationID, in.ServiceID, in.TeamMemberID, c)
+	if in.TeamMemberID != ev.TeamMemberID {
+		if err := s.checkMemberRuns(ctx, ev.LocationID, in.ServiceID, in.TeamMemberID, c); err != nil {
+			return nil, err
+		}
+	}
 	if in.DurationMin == nil {
 		in.DurationMin = &ev.DurationMin
 	}

@@ -47,6 +47,7 @@ func TestSeriesEditTellsClients(t *testing.T) {
 	booktest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
 		f := booktest.Seed(t, db)
+		f.AlsoRuns(t, f.Marton, f.Yoga) // the edits below move Yoga events to him
 		enableSMS(t, f, 24)
 		evs := tueThuSeries(t, f)
 		ev := func(i int) *booking.Event { return &evs[i] }
@@ -182,6 +183,7 @@ func TestEventEditTellsClients(t *testing.T) {
 	booktest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
 		f := booktest.Seed(t, db)
+		f.AlsoRuns(t, f.Marton, f.Yoga) // the edits below move Yoga events to him
 		enableSMS(t, f, 24)
 		evs := f.YogaEvents(t, 3, 10)
 		res, err := f.Store.Reserve(ctx, req(f, 1, 1, evs[2]))
@@ -241,6 +243,7 @@ func TestPastEventEditTellsNoOne(t *testing.T) {
 	booktest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
 		f := booktest.Seed(t, db)
+		f.AlsoRuns(t, f.Marton, f.Yoga) // the edits below move Yoga events to him
 		enableSMS(t, f, 0)
 		evs := f.YogaEvents(t, 1, 10)
 		res, err := f.Store.Reserve(ctx, req(f, 1, 1, evs[0]))
@@ -307,6 +310,7 @@ func TestChangedByEveryChannel(t *testing.T) {
 	booktest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
 		f := booktest.Seed(t, db)
+		f.AlsoRuns(t, f.Marton, f.Yoga) // the edits below move Yoga events to him
 		enableSMS(t, f, 0)
 		if _, err := db.NewUpdate().Model((*booking.Location)(nil)).Set("message_channel = ?", booking.ChannelBoth).Where("id = ?", f.Location.ID).Exec(ctx); err != nil {
 			t.Fatal(err)

@@ -76,7 +76,9 @@ func (s *Store) EditEventAt(ctx context.Context, id int64, in EventInput, date, 
 		// UpdateEvent would keep the old start; check the other fields the
 		// same way so every problem shows at once, and write nothing.
 		c := newChecker()
-		s.checkEventEdit(ctx, ev, &in, c)
+		if _, _, err := s.checkEventEdit(ctx, ev, &in, c); err != nil {
+			return nil, err
+		}
 		return nil, mergeFieldErrors(c.fe, timeErr)
 	}
 	in.StartsAt = start
@@ -102,10 +104,16 @@ func (s *Store) liveEventAndLocation(ctx context.Context, id int64) (*Event, *Lo
 
 // checkEventEdit applies UpdateEvent's checks to a change of ev: the same
 // checker rules, with duration and capacity kept from ev when not given.
-// It returns the duration and capacity the change would set.
-func (s *Store) checkEventEdit(ctx context.Context, ev *Event, in *EventInput, c *checker) (int, int) {
+// It returns the duration and capacity the change would set; the error is
+// only a failed read.
+func (s *Store) checkEventEdit(ctx context.Context, ev *Event, in *EventInput, c *checker) (int, int, error) {
 	in.ServiceID = ev.ServiceID
 	svc, _ := s.checkServiceMember(ctx, s.db, ev.LocationID, in.ServiceID, in.TeamMemberID, c)
+	if in.TeamMemberID != ev.TeamMemberID {
+		if err := s.checkMemberRuns(ctx, ev.LocationID, in.ServiceID, in.TeamMemberID, c); err != nil {
+			return 0, 0, err
+		}
+	}
 	if in.DurationMin == nil {
 		in.DurationMin = &ev.DurationMin
 	}
@@ -121,7 +129,7 @@ func (s *Store) checkEventEdit(ctx context.Context, ev *Event, in *EventInput, c
 		// Only a hint for the form: the update itself re-checks under lock.
 		c.add("capacity", MsgCapacityBelow)
 	}
-	return dur, capacity
+	return dur, capacity, nil
 }
 
 // mergeFieldErrors joins field errors, leaving out the fields in drop; the

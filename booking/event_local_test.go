@@ -102,6 +102,7 @@ func TestUpdateEventAt(t *testing.T) {
 	booktest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
 		f := booktest.Seed(t, db)
+		f.AlsoRuns(t, f.Marton, f.Yoga) // the edits below move Yoga events to him
 		ev := localEvent(t, f, f.Yoga, f.Sofie, 2026, 3, 10, 18, 0)
 		if _, err := f.Store.Reserve(ctx, scheduleBooking(f, 1, 4, ev)); err != nil {
 			t.Fatal(err)

@@ -15,6 +15,8 @@ type LocationInput struct {
 	TimeZone    string
 	Country     string
 	DefaultLang string
+	// AnyMemberAnyService: see Location.AnyMemberAnyService.
+	AnyMemberAnyService bool
 }
 
 func (in *LocationInput) normalize() {
@@ -54,6 +56,7 @@ func (s *Store) CreateLocation(ctx context.Context, in LocationInput) (*Location
 	loc := &Location{
 		Name: in.Name, Address: in.Address, Phone: in.Phone, TimeZone: in.TimeZone,
 		Country: in.Country, DefaultLang: in.DefaultLang, CreatedAt: s.now(),
+		AnyMemberAnyService: in.AnyMemberAnyService,
 	}
 	defer s.writeTurn(ctx)()
 	if _, err := s.db.NewInsert().Model(loc).Exec(ctx); err != nil {
@@ -74,9 +77,10 @@ func (s *Store) UpdateLocation(ctx context.Context, id int64, in LocationInput) 
 	}
 	loc.Name, loc.Address, loc.Phone = in.Name, in.Address, in.Phone
 	loc.TimeZone, loc.Country, loc.DefaultLang = in.TimeZone, in.Country, in.DefaultLang
+	loc.AnyMemberAnyService = in.AnyMemberAnyService
 	defer s.writeTurn(ctx)()
 	if _, err := s.db.NewUpdate().Model(loc).WherePK().
-		Column("name", "address", "phone", "time_zone", "country", "default_lang").
+		Column("name", "address", "phone", "time_zone", "country", "default_lang", "any_member_any_service").
 		Exec(ctx); err != nil {
 		return nil, fmt.Errorf("update location %d: %w", id, err)
 	}

@@ -39,8 +39,12 @@ type Location struct {
 	// terms: sms, email or both).
 	MessageChannel MessageChannel `bun:"message_channel,default:'sms'"`
 	// StaffEmailNotify e-mails staff about online bookings and cancels.
-	StaffEmailNotify bool      `bun:"staff_email_notify"`
-	CreatedAt        time.Time `bun:"created_at"`
+	StaffEmailNotify bool `bun:"staff_email_notify"`
+	// AnyMemberAnyService lets events pair any team member with any
+	// service; off, an event's member must run its service
+	// (schedule_integrity.go).
+	AnyMemberAnyService bool      `bun:"any_member_any_service"`
+	CreatedAt           time.Time `bun:"created_at"`
 }
 
 // Zone returns the location's time zone (UTC if it cannot be loaded, which

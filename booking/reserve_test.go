@@ -107,7 +107,7 @@ func TestReserveRules(t *testing.T) {
 			t.Fatal(err)
 		}
 		otherSvc, _ := f.Store.CreateService(ctx, otherLoc.ID, booking.ServiceInput{Name: "Surf", DurationMin: 90, DefaultCapacity: 5, Currency: "EUR", OnlineBooking: true})
-		otherTM, _ := f.Store.CreateTeamMember(ctx, otherLoc.ID, booking.TeamMemberInput{Name: "Rui"})
+		otherTM, _ := f.Store.CreateTeamMember(ctx, otherLoc.ID, booking.TeamMemberInput{Name: "Rui", ServiceIDs: []int64{otherSvc.ID}})
 		foreign, err := f.Store.CreateEvent(ctx, otherLoc.ID, booking.EventInput{ServiceID: otherSvc.ID, TeamMemberID: otherTM.ID, StartsAt: evs[0].StartsAt})
 		if err != nil {
 			t.Fatal(err)

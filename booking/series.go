@@ -96,6 +96,9 @@ func (s *Store) CreateSeries(ctx context.Context, locationID int64, in SeriesInp
 	}
 	c := newChecker()
 	svc, _ := s.checkServiceMember(ctx, s.db, locationID, in.ServiceID, in.TeamMemberID, c)
+	if err := s.checkMemberRuns(ctx, locationID, in.ServiceID, in.TeamMemberID, c); err != nil {
+		return nil, nil, err
+	}
 	dur, capacity := applyDefaults(svc, in.DurationMin, in.Capacity, c)
 	checkMinOverride(c, in.MinAttendees, capacity)
 	if in.Weekdays <= 0 || in.Weekdays >= 128 {

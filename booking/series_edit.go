@@ -65,7 +65,10 @@ func (s *Store) EditSeriesFrom(ctx context.Context, eventID int64, in EventInput
 	}
 	zone := loc.Zone()
 	c := newChecker()
-	dur, capacity := s.checkEventEdit(ctx, ev, &in, c)
+	dur, capacity, err := s.checkEventEdit(ctx, ev, &in, c)
+	if err != nil {
+		return nil, err
+	}
 	_, timeErr := ParseLocal(zone, date, clock)
 	if err := mergeFieldErrors(c.fe, timeErr); err != nil {
 		return nil, err

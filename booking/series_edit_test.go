@@ -48,6 +48,7 @@ func TestUpdateSeriesFrom(t *testing.T) {
 	booktest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
 		f := booktest.Seed(t, db)
+		f.AlsoRuns(t, f.Marton, f.Yoga) // the edits below move Yoga events to him
 		zone := f.Location.Zone()
 		events := tueThuSeries(t, f)
 		deleted := events[6]
@@ -113,6 +114,7 @@ func TestUpdateSeriesFromCapacity(t *testing.T) {
 	booktest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
 		f := booktest.Seed(t, db)
+		f.AlsoRuns(t, f.Marton, f.Yoga) // the edits below move Yoga events to him
 		events := tueThuSeries(t, f)
 		full := &events[5]
 		if _, err := f.Store.Reserve(ctx, scheduleBooking(f, 1, 5, full)); err != nil {

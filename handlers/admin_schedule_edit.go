@@ -54,6 +54,9 @@ func (h *adminHandlers) scheduleUpdate(c *gin.Context) {
 		f.Scope = schedScopeOne
 	}
 	err := f.minErrors() // refused below at the field, nothing written
+	if err == nil && h.scheduleOverlap(c, v, f, ev) {
+		return // warned (or failed), nothing written
+	}
 	var edit *booking.EventEdit
 	switch {
 	case err != nil:

@@ -33,6 +33,9 @@ type schedForm struct {
 	From, Until              string
 	// MinAttendees overrides the service's minimum (empty: the service's).
 	MinAttendees string
+	// ConfirmOverlap is the "Save anyway" box shown with an overlap
+	// warning: saved although the member has other events then.
+	ConfirmOverlap bool
 }
 
 func readSchedForm(c *gin.Context) schedForm {
@@ -43,7 +46,8 @@ func readSchedForm(c *gin.Context) schedForm {
 		Duration: strings.TrimSpace(c.PostForm("duration_min")), Capacity: strings.TrimSpace(c.PostForm("capacity")),
 		Color: c.PostForm("color"), Category: c.PostForm("category"), Comment: c.PostForm("comment"),
 		From: strings.TrimSpace(c.PostForm("from")), Until: strings.TrimSpace(c.PostForm("until")),
-		MinAttendees: strings.TrimSpace(c.PostForm("min_attendees")),
+		MinAttendees:   strings.TrimSpace(c.PostForm("min_attendees")),
+		ConfirmOverlap: c.PostForm("confirm_overlap") == "1",
 	}
 	if c.PostForm("repeat") == schedRepeatWeekly {
 		f.Repeat = schedRepeatWeekly
@@ -136,6 +140,9 @@ type schedFormPage struct {
 	// ServiceMin is the chosen service's minimum attendees, which an empty
 	// override keeps.
 	ServiceMin int
+	// Overlap: the member has other events then; the form offers "Save
+	// anyway".
+	Overlap bool
 }
 
 type schedColor struct {
@@ -159,7 +166,7 @@ var schedPalette = []struct{ hex, name string }{
 // scheduleRenderForm shows the create form (ev nil) or the edit form of ev.
 func (h *adminHandlers) scheduleRenderForm(c *gin.Context, v *adminView, status int, f schedForm, ev *booking.Event) {
 	ctx := c.Request.Context()
-	p := &schedFormPage{Form: f, Action: "/admin/schedule/new", CancelURL: schedURL(schedViewDay, f.Date, 0, 0)}
+	p := &schedFormPage{Form: f, Action: "/admin/schedule/new", CancelURL: schedURL(schedViewDay, f.Date, 0, 0), Overlap: status == http.StatusConflict}
 	services, err := h.store.Services(ctx, v.Location.ID, false)
 	if err != nil {
 		h.serverError(c, err)
@@ -245,4 +252,24 @@ func (h *adminHandlers) scheduleFillEdit(c *gin.Context, v *adminView, p *schedF
 // fields, as nothing was written.
 func (h *adminHandlers) scheduleFormError(c *gin.Context, v *adminView, f schedForm, ev *booking.Event) {
 	h.scheduleRenderForm(c, v, http.StatusUnprocessableEntity, f, ev)
+}
+
+// scheduleOverlap shows the form again with the overlap warning and the
+// "Save anyway" box, nothing saved. It reports whether there was an overlap
+// (false also after an error page).
+func (h *adminHandlers) scheduleOverlap(c *gin.Context, v *adminView, f schedForm, ev *booking.Event) bool {
+	ctx := c.Request.Context()
+	clashes, err := h.scheduleClashes(ctx, v, f, ev)
+	if err == nil && clashes != nil {
+		err = h.scheduleOverlapAlert(ctx, v, clashes)
+	}
+	if err != nil {
+		h.serverError(c, err)
+		return true
+	}
+	if clashes == nil {
+		return false
+	}
+	h.scheduleRenderForm(c, v, http.StatusConflict, f, ev)
+	return true
 }

@@ -44,7 +44,11 @@ func (h *adminHandlers) scheduleCreate(c *gin.Context) {
 		n          int
 		err        error
 	)
-	switch err = f.minErrors(); {
+	err = f.minErrors()
+	if err == nil && h.scheduleOverlap(c, v, f, nil) {
+		return // warned (or failed), nothing written
+	}
+	switch {
 	case err != nil: // refused below at the field, nothing written
 	case f.Repeat == schedRepeatWeekly:
 		var events []booking.Event

@@ -346,6 +346,7 @@ func TestAdminScheduleEdit(t *testing.T) {
 		zone := f.Location.Zone()
 		ev := schedAt(e, f.Yoga, f.Sofie, 2026, 3, 10, 18, 0, 10)
 		schedBook(e, 1, 4, ev)
+		f.AlsoRuns(t, f.Marton, f.Yoga) // the edit below moves the event to him
 		c := e.signIn(ownerEmail)
 
 		form := c.get(schedEventPath(ev.ID, "edit"))
@@ -594,7 +595,7 @@ func TestAdminScheduleAccess(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tm, err := f.Store.CreateTeamMember(ctx, loc.ID, booking.TeamMemberInput{Name: "Rui"})
+		tm, err := f.Store.CreateTeamMember(ctx, loc.ID, booking.TeamMemberInput{Name: "Rui", ServiceIDs: []int64{svc.ID}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -22,7 +22,10 @@ func (h *adminHandlers) settingsLocationForm(c *gin.Context) {
 	v := h.settingsView(c, "location", "admin_settings_location_title")
 	in := booking.LocationInput{DefaultLang: v.Lang}
 	if l := v.Location; l != nil {
-		in = booking.LocationInput{Name: l.Name, Address: l.Address, Phone: l.Phone, TimeZone: l.TimeZone, Country: l.Country, DefaultLang: l.DefaultLang}
+		in = booking.LocationInput{
+			Name: l.Name, Address: l.Address, Phone: l.Phone, TimeZone: l.TimeZone, Country: l.Country, DefaultLang: l.DefaultLang,
+			AnyMemberAnyService: l.AnyMemberAnyService,
+		}
 	}
 	h.settingsShowLocation(c, v, http.StatusOK, in)
 }
@@ -34,6 +37,8 @@ func (h *adminHandlers) settingsSaveLocation(c *gin.Context) {
 	in := booking.LocationInput{
 		Name: c.PostForm("name"), Address: c.PostForm("address"), Phone: c.PostForm("phone"),
 		TimeZone: c.PostForm("time_zone"), Country: c.PostForm("country"), DefaultLang: c.PostForm("default_lang"),
+		// An unticked box sends nothing: off.
+		AnyMemberAnyService: c.PostForm("any_member_any_service") != "",
 	}
 	var err error
 	if v.Location == nil {

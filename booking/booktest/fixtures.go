@@ -76,6 +76,22 @@ func (f *Fixture) Event(tb testing.TB, svc *booking.Service, member *booking.Tea
 	return ev
 }
 
+// AlsoRuns lets m run svcs as well as its own services, for tests that put
+// a member on another service's events (an event's member must run its
+// service, schedule_integrity.go).
+func (f *Fixture) AlsoRuns(tb testing.TB, m *booking.TeamMember, svcs ...*booking.Service) {
+	tb.Helper()
+	ctx := context.Background()
+	runs, err := f.Store.MemberServices(ctx, f.Location.ID)
+	must(tb, err)
+	ids := runs[m.ID]
+	for _, s := range svcs {
+		ids = append(ids, s.ID)
+	}
+	_, err = f.Store.UpdateTeamMember(ctx, m.ID, booking.TeamMemberInput{Name: m.Name, Title: m.Title, ServiceIDs: ids})
+	must(tb, err)
+}
+
 // YogaEvents creates n Yoga events with Sofie, a day apart from tomorrow 18:00 UTC.
 func (f *Fixture) YogaEvents(tb testing.TB, n, capacity int) []*booking.Event {
 	tb.Helper()
