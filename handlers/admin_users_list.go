@@ -48,14 +48,8 @@ func (h *adminHandlers) usersList(c *gin.Context) {
 func (h *adminHandlers) usersSignOut(c *gin.Context) {
 	v := h.settingsView(c, "users", "admin_users_title")
 	ctx := c.Request.Context()
-	id, ok := settingsID(c)
+	u, ok := h.pathUser(c, v)
 	if !ok {
-		h.settingsMissing(c, v, nil)
-		return
-	}
-	u, err := h.store.User(ctx, id)
-	if err != nil {
-		h.settingsMissing(c, v, err)
 		return
 	}
 	if err := h.store.EndUserSessions(ctx, u.ID); err != nil {

@@ -59,6 +59,22 @@ func (h *adminHandlers) usersSetActive(c *gin.Context) {
 	}, "active")
 }
 
+// pathUser loads the user the path's :id names, answering 404 itself for
+// an id that is malformed or unknown (500 for other errors).
+func (h *adminHandlers) pathUser(c *gin.Context, v *adminView) (*booking.User, bool) {
+	id, ok := settingsID(c)
+	if !ok {
+		h.settingsMissing(c, v, nil)
+		return nil, false
+	}
+	u, err := h.store.User(c.Request.Context(), id)
+	if err != nil {
+		h.settingsMissing(c, v, err)
+		return nil, false
+	}
+	return u, true
+}
+
 // usersManageDo runs one change on the user of the path and answers it:
 // field errors re-render the page with 422, the last owner's refusal
 // with 409 and the message at the field, success redirects. A change that
@@ -66,15 +82,8 @@ func (h *adminHandlers) usersSetActive(c *gin.Context) {
 // may still go.
 func (h *adminHandlers) usersManageDo(c *gin.Context, change func(*booking.User) (string, error), field string) {
 	v := h.settingsView(c, "users", "admin_users_manage_title")
-	ctx := c.Request.Context()
-	id, ok := settingsID(c)
+	u, ok := h.pathUser(c, v)
 	if !ok {
-		h.settingsMissing(c, v, nil)
-		return
-	}
-	u, err := h.store.User(ctx, id)
-	if err != nil {
-		h.settingsMissing(c, v, err)
 		return
 	}
 	done, err := change(u)
@@ -112,14 +121,8 @@ func (h *adminHandlers) usersManageDo(c *gin.Context, change func(*booking.User)
 // usersManageShow renders the user's page; role keeps a refused choice.
 func (h *adminHandlers) usersManageShow(c *gin.Context, v *adminView, status int, role booking.Role) {
 	ctx := c.Request.Context()
-	id, ok := settingsID(c)
+	u, ok := h.pathUser(c, v)
 	if !ok {
-		h.settingsMissing(c, v, nil)
-		return
-	}
-	u, err := h.store.User(ctx, id)
-	if err != nil {
-		h.settingsMissing(c, v, err)
 		return
 	}
 	users, err := h.store.Users(ctx)
