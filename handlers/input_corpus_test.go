@@ -346,7 +346,7 @@ func TestBadInputCorpus(t *testing.T) {
 			"/admin/events/{ev}/bookings/{bid}/move", "/admin/clients", "/admin/clients/{cid}",
 			"/admin/links", "/admin/links/new", "/admin/links/{lid}/edit", "/admin/location",
 			"/admin/services", "/admin/services/new", "/admin/services/{sid}/edit",
-			"/admin/team", "/admin/team/new", "/admin/team/{mid}/edit", "/admin/users", "/admin/users/new",
+			"/admin/team", "/admin/team/new", "/admin/team/{mid}/edit", "/admin/users", "/admin/users/new", "/admin/account",
 			"/admin/sms", "/admin/passes", "/admin/passes/new", "/admin/passes/{ptid}/edit", "/admin/login",
 			"/admin/payments", "/admin/payments/export.csv",
 			"/w/sunrise/e/{full}", "/wl/{wl}", "/admin/events/{full}", "/admin/location/waitlist",
