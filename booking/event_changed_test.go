@@ -59,25 +59,13 @@ func TestSeriesEditTellsClients(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		second, err := f.Store.Reserve(ctx, req(f, 1, 1, ev(5)))
-		if err != nil {
-			t.Fatal(err)
-		}
+		second := mustReserve(t, f, req(f, 1, 1, ev(5)))
 		// Client 2: two seats on one date.
-		other, err := f.Store.Reserve(ctx, req(f, 2, 2, ev(3)))
-		if err != nil {
-			t.Fatal(err)
-		}
+		other := mustReserve(t, f, req(f, 2, 2, ev(3)))
 		// Client 3: before the edited event, so untouched.
-		early, err := f.Store.Reserve(ctx, req(f, 3, 1, ev(1)))
-		if err != nil {
-			t.Fatal(err)
-		}
+		early := mustReserve(t, f, req(f, 3, 1, ev(1)))
 		// Client 4: booked and cancelled: not told.
-		gone, err := f.Store.Reserve(ctx, req(f, 4, 1, ev(4)))
-		if err != nil {
-			t.Fatal(err)
-		}
+		gone := mustReserve(t, f, req(f, 4, 1, ev(4)))
 		cancelAdmin(t, f, gone.Bookings[0])
 		before := len(outbox(t, db))
 
@@ -186,10 +174,7 @@ func TestEventEditTellsClients(t *testing.T) {
 		f.AlsoRuns(t, f.Marton, f.Yoga) // the edits below move Yoga events to him
 		enableSMS(t, f, 24)
 		evs := f.YogaEvents(t, 3, 10)
-		res, err := f.Store.Reserve(ctx, req(f, 1, 1, evs[2]))
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := mustReserve(t, f, req(f, 1, 1, evs[2]))
 		b := res.Bookings[0]
 		rem := remindersOf(t, db, b.ID)[booking.OutboxPending]
 		if len(rem) != 1 {
@@ -246,10 +231,7 @@ func TestPastEventEditTellsNoOne(t *testing.T) {
 		f.AlsoRuns(t, f.Marton, f.Yoga) // the edits below move Yoga events to him
 		enableSMS(t, f, 0)
 		evs := f.YogaEvents(t, 1, 10)
-		res, err := f.Store.Reserve(ctx, req(f, 1, 1, evs[0]))
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := mustReserve(t, f, req(f, 1, 1, evs[0]))
 		f.Now = evs[0].StartsAt.Add(2 * time.Hour)
 		edit, err := f.Store.EditEventAt(ctx, evs[0].ID, booking.EventInput{TeamMemberID: f.Marton.ID}, "2026-03-03", "18:30")
 		if err != nil {
@@ -274,10 +256,7 @@ func TestHeldBookingNotToldUntilPaid(t *testing.T) {
 		enableSMS(t, f, 24)
 		evs := f.YogaEvents(t, 3, 10)
 		res := hold(t, f, 1, 1, evs[2])
-		paid, err := f.Store.Reserve(ctx, req(f, 2, 1, evs[2]))
-		if err != nil {
-			t.Fatal(err)
-		}
+		paid := mustReserve(t, f, req(f, 2, 1, evs[2]))
 		edit, err := f.Store.EditEventAt(ctx, evs[2].ID, booking.EventInput{TeamMemberID: f.Sofie.ID}, "2026-03-06", "10:00")
 		if err != nil {
 			t.Fatal(err)
@@ -347,4 +326,14 @@ func TestChangedByEveryChannel(t *testing.T) {
 			}
 		}
 	})
+}
+
+// mustReserve books r or fails the test.
+func mustReserve(t *testing.T, f *booktest.Fixture, r booking.ReserveRequest) *booking.Reservation {
+	t.Helper()
+	res, err := f.Store.Reserve(context.Background(), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }
